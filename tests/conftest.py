@@ -1,0 +1,104 @@
+"""Test configuration shared by every test: headless Qt, unique names, and
+processes that are always cleaned up."""
+
+import itertools
+import os
+import signal
+import subprocess
+import sys
+import uuid
+
+# Headless for this process and for every program a test starts.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+import pytest  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if REPO not in sys.path:
+    sys.path.insert(0, REPO)
+
+CXX_EXAMPLES = "/usr/lib/x86_64-linux-gnu/qt5/examples/corelib/ipc"
+
+_counter = itertools.count()
+
+
+def uniqueName(prefix):
+    """A name no other test, and no program of the user's, is using."""
+    return "{}-{}-{}-{}".format(prefix, os.getpid(), next(_counter), uuid.uuid4().hex[:8])
+
+
+def script(name):
+    return os.path.join(REPO, name)
+
+
+def cxxExample(name):
+    """Path of a C++ example binary from Debian's qtbase5-examples. Skips the
+    test where it is absent, except under CI, where the peer is required."""
+    path = os.path.join(CXX_EXAMPLES, name, name)
+    if not os.access(path, os.X_OK):
+        reason = "C++ peer {} not installed (apt-get install qtbase5-examples)".format(path)
+        if os.environ.get("CI"):
+            pytest.fail(reason + "; CI must install it")
+        pytest.skip(reason)
+    return path
+
+
+class Processes:
+    """Starts programs and makes sure none outlives the test."""
+
+    def __init__(self):
+        self.started = []
+
+    def start(self, argv, env=None, **kwargs):
+        environment = dict(os.environ)
+        environment.update(env or {})
+        kwargs.setdefault("stdout", subprocess.PIPE)
+        kwargs.setdefault("stderr", subprocess.PIPE)
+        process = subprocess.Popen(argv, env=environment, **kwargs)
+        self.started.append(process)
+        return process
+
+    def startScript(self, name, *args, **kwargs):
+        return self.start([sys.executable, script(name)] + list(args), **kwargs)
+
+    def stopAll(self):
+        for process in self.started:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+            for stream in (process.stdout, process.stderr, process.stdin):
+                if stream:
+                    stream.close()
+
+
+@pytest.fixture
+def processes():
+    tracker = Processes()
+    yield tracker
+    tracker.stopAll()
+
+
+@pytest.fixture
+def messageBoxes(qapp):
+    """Answers every modal message box the code under test opens, as a user
+    would by pressing its button, and records what each one said."""
+    from PyQt5.QtCore import QTimer
+    from PyQt5.QtWidgets import QApplication, QMessageBox
+
+    seen = []
+
+    def answer():
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QMessageBox) and widget.isVisible():
+                seen.append(widget.text())
+                widget.done(QMessageBox.Ok)
+
+    timer = QTimer()
+    timer.timeout.connect(answer)
+    timer.start(10)
+    yield seen
+    timer.stop()
