@@ -1,0 +1,167 @@
+"""The Local Fortune wire formats: one place owns them.
+
+Every generation of Qt's C++ fortune server frames the fortune (a QString)
+differently; all of them close the connection after one reply. LAYOUTS maps
+each layout's name to how it is framed; `frame()` writes one with
+QDataStream, as the servers do, and `FortuneReply` reads any of them from
+the bytes alone.
+"""
+
+import struct
+
+from PyQt5.QtCore import QByteArray, QDataStream, QIODevice
+
+QT4, QT5_6, QT5_10, QT6_7 = "qt4", "qt5.6", "qt5.10", "qt6.7"
+
+# name: (QDataStream version the C++ sets, size of the prefix before the
+# QString, what the prefix counts)
+LAYOUTS = {
+    QT4: (QDataStream.Qt_4_0, 2, "bytes"),
+    QT5_6: (QDataStream.Qt_5_6, 4, "bytes"),
+    QT5_10: (QDataStream.Qt_5_10, 4, "characters"),
+    QT6_7: (QDataStream.Qt_5_15, 0, None),
+}
+DEFAULT_LAYOUT = QT4  # the blog's
+
+NULL_LENGTH = 0xFFFFFFFF  # QDataStream's length of a null QString
+
+# No fortune is anywhere near this long; a reply that grows past it is
+# refused rather than buffered without end.
+MAX_REPLY_SIZE = 1 << 20
+
+# When more than one layout reads the whole reply, prefer the one whose
+# redundant length agreed with the string's own: it carries more evidence.
+_PREFERENCE = (QT5_10, QT5_6, QT4, QT6_7)
+
+
+def utf16Length(text):
+    """QString::size(): the number of UTF-16 code units."""
+    return len(text.encode("utf-16-be")) // 2
+
+
+def frame(text, layout=DEFAULT_LAYOUT):
+    """The bytes a C++ server of that generation sends for `text`."""
+    version, prefixSize, counts = LAYOUTS[layout]
+    block = QByteArray()
+    out = QDataStream(block, QIODevice.WriteOnly)
+    out.setVersion(version)
+    if counts == "bytes":
+        # Reserve the prefix, write the string, then go back and fill in
+        # the number of bytes that follow it.
+        if prefixSize == 2 and 4 + 2 * utf16Length(text) > 0xFFFF:
+            raise ValueError("text too long for the qt4 layout's quint16 prefix")
+        writeCount = out.writeUInt16 if prefixSize == 2 else out.writeUInt32
+        writeCount(0)
+        out.writeQString(text)
+        out.device().seek(0)
+        writeCount(block.size() - prefixSize)
+    elif counts == "characters":
+        out.writeUInt32(utf16Length(text))
+        out.writeQString(text)
+    else:
+        out.writeQString(text)
+    return block
+
+
+# What FortuneReply.verdict() can say.
+WAITING, FORTUNE, TRUNCATED, MALFORMED, OVERSIZED = (
+    "waiting", "fortune", "truncated", "malformed", "oversized")
+
+_NEED_MORE, _COMPLETE, _INVALID = range(3)
+
+
+def _readLayout(data, layout):
+    """Reads `data` as a whole reply in `layout`.
+
+    Returns (_NEED_MORE, None) while the bytes so far could still become
+    one, (_COMPLETE, text) when they are exactly one, and (_INVALID, None)
+    when no more bytes could make them one."""
+    _, prefixSize, counts = LAYOUTS[layout]
+    have = len(data)
+    if have < prefixSize:
+        return _NEED_MORE, None
+    if prefixSize == 2:
+        (prefix,) = struct.unpack_from(">H", data)
+    elif prefixSize == 4:
+        (prefix,) = struct.unpack_from(">I", data)
+
+    # What the prefix alone says about the total size.
+    if counts == "bytes":
+        if prefix < 4:
+            return _INVALID, None
+        total = prefixSize + prefix
+    elif counts == "characters":
+        total = prefixSize + 4 + 2 * prefix
+    else:
+        total = None
+    if total is not None and (have > total or total > MAX_REPLY_SIZE):
+        return _INVALID, None
+
+    if have < prefixSize + 4:
+        return _NEED_MORE, None
+    (length,) = struct.unpack_from(">I", data, prefixSize)
+    if length == NULL_LENGTH:
+        stringBytes = 0
+    elif length % 2:
+        return _INVALID, None  # UTF-16 comes in pairs of bytes
+    else:
+        stringBytes = length
+
+    # The redundant length must agree with the string's own.
+    if counts == "bytes" and prefix != 4 + stringBytes:
+        return _INVALID, None
+    if counts == "characters" and 2 * prefix != stringBytes:
+        return _INVALID, None
+
+    total = prefixSize + 4 + stringBytes
+    if have > total or total > MAX_REPLY_SIZE:
+        return _INVALID, None
+    if have < total:
+        return _NEED_MORE, None
+    if length == NULL_LENGTH:
+        return _COMPLETE, ""
+    start = prefixSize + 4
+    return _COMPLETE, bytes(data[start:total]).decode("utf-16-be", "replace")
+
+
+class FortuneReply:
+    """Collects a server's reply, however it is split across reads, and
+    tells which layout it is in from the bytes themselves."""
+
+    def __init__(self):
+        self.data = bytearray()
+
+    def clear(self):
+        self.data = bytearray()
+
+    def feed(self, chunk):
+        self.data += chunk
+
+    def size(self):
+        return len(self.data)
+
+    def verdict(self, atEnd):
+        """(state, text, layout) for the bytes so far; `atEnd` says the
+        server has closed the connection, so no more bytes will come.
+
+        Before the end, a reply is taken as soon as exactly one reading
+        fits and no other could still grow into a different one; where two
+        readings fit (a short reply, or text starting with U+0000), the end
+        of the stream decides."""
+        if len(self.data) > MAX_REPLY_SIZE:
+            return OVERSIZED, None, None
+        complete, pending = {}, []
+        for layout in LAYOUTS:
+            state, text = _readLayout(self.data, layout)
+            if state == _COMPLETE:
+                complete[layout] = text
+            elif state == _NEED_MORE:
+                pending.append(layout)
+        if complete and (atEnd or not pending):
+            layout = next(name for name in _PREFERENCE if name in complete)
+            return FORTUNE, complete[layout], layout
+        if pending:
+            return (TRUNCATED if atEnd else WAITING), None, None
+        if not complete:
+            return MALFORMED, None, None
+        return WAITING, None, None
