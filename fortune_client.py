@@ -113,7 +113,7 @@ class Client(QDialog):
             return
         self.finishRequest()
         self.showProblem(arg(self.tr("The server did not send a fortune within "
-                                     "%1 seconds."), self.REPLY_TIMEOUT_MS // 1000))
+                                     "%1 seconds."), "{:g}".format(self.replyTimer.interval() / 1000)))
 
     @pyqtSlot()
     def enableGetFortuneButton(self):

@@ -67,15 +67,16 @@ def frame(text, layout=DEFAULT_LAYOUT):
 WAITING, FORTUNE, TRUNCATED, MALFORMED, OVERSIZED = (
     "waiting", "fortune", "truncated", "malformed", "oversized")
 
-_NEED_MORE, _COMPLETE, _INVALID = range(3)
+_NEED_MORE, _COMPLETE, _INVALID, _TOO_LARGE = range(4)
 
 
 def _readLayout(data, layout):
     """Reads `data` as a whole reply in `layout`.
 
     Returns (_NEED_MORE, None) while the bytes so far could still become
-    one, (_COMPLETE, text) when they are exactly one, and (_INVALID, None)
-    when no more bytes could make them one."""
+    one, (_COMPLETE, text) when they are exactly one, (_TOO_LARGE, None)
+    when they announce, consistently, a reply longer than MAX_REPLY_SIZE,
+    and (_INVALID, None) when no more bytes could make them one."""
     _, prefixSize, counts = LAYOUTS[layout]
     have = len(data)
     if have < prefixSize:
@@ -89,13 +90,11 @@ def _readLayout(data, layout):
     if counts == "bytes":
         if prefix < 4:
             return _INVALID, None
-        total = prefixSize + prefix
+        if have > prefixSize + prefix:
+            return _INVALID, None
     elif counts == "characters":
-        total = prefixSize + 4 + 2 * prefix
-    else:
-        total = None
-    if total is not None and (have > total or total > MAX_REPLY_SIZE):
-        return _INVALID, None
+        if have > prefixSize + 4 + 2 * prefix:
+            return _INVALID, None
 
     if have < prefixSize + 4:
         return _NEED_MORE, None
@@ -114,7 +113,11 @@ def _readLayout(data, layout):
         return _INVALID, None
 
     total = prefixSize + 4 + stringBytes
-    if have > total or total > MAX_REPLY_SIZE:
+    if total > MAX_REPLY_SIZE:
+        # Two lengths that agree are an oversized reply; one alone is as
+        # likely to be garbage.
+        return (_TOO_LARGE if counts else _INVALID), None
+    if have > total:
         return _INVALID, None
     if have < total:
         return _NEED_MORE, None
@@ -148,20 +151,20 @@ class FortuneReply:
         fits and no other could still grow into a different one; where two
         readings fit (a short reply, or text starting with U+0000), the end
         of the stream decides."""
-        if len(self.data) > MAX_REPLY_SIZE:
-            return OVERSIZED, None, None
-        complete, pending = {}, []
+        complete, pending, tooLarge = {}, [], False
         for layout in LAYOUTS:
             state, text = _readLayout(self.data, layout)
             if state == _COMPLETE:
                 complete[layout] = text
             elif state == _NEED_MORE:
                 pending.append(layout)
+            elif state == _TOO_LARGE:
+                tooLarge = True
         if complete and (atEnd or not pending):
             layout = next(name for name in _PREFERENCE if name in complete)
             return FORTUNE, complete[layout], layout
         if pending:
             return (TRUNCATED if atEnd else WAITING), None, None
         if not complete:
-            return MALFORMED, None, None
+            return (OVERSIZED if tooLarge else MALFORMED), None, None
         return WAITING, None, None

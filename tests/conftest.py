@@ -8,14 +8,24 @@ import subprocess
 import sys
 import uuid
 
-# Headless for this process and for every program a test starts.
+# Headless for this process and for every program a test starts, with a
+# runtime directory of its own (Qt warns, and makes one in TMPDIR, without).
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+if not os.environ.get("XDG_RUNTIME_DIR"):
+    import atexit
+    import shutil
+    import tempfile
+
+    os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="qtipc-runtime-")
+    atexit.register(shutil.rmtree, os.environ["XDG_RUNTIME_DIR"], True)
 
 import pytest  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if REPO not in sys.path:
-    sys.path.insert(0, REPO)
+TESTS = os.path.join(REPO, "tests")
+for path in (REPO, TESTS):
+    if path not in sys.path:
+        sys.path.insert(0, path)
 
 CXX_EXAMPLES = "/usr/lib/x86_64-linux-gnu/qt5/examples/corelib/ipc"
 
@@ -70,6 +80,9 @@ class Processes:
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
+
+    def closeAll(self):
+        for process in self.started:
             for stream in (process.stdout, process.stderr, process.stdin):
                 if stream:
                     stream.close()
@@ -80,6 +93,7 @@ def processes():
     tracker = Processes()
     yield tracker
     tracker.stopAll()
+    tracker.closeAll()
 
 
 @pytest.fixture
@@ -102,3 +116,42 @@ def messageBoxes(qapp):
     timer.start(10)
     yield seen
     timer.stop()
+
+
+@pytest.fixture
+def privateTmp():
+    """A short private directory to use as TMPDIR (socket paths must stay
+    under 108 bytes). The test must leave it empty: no socket file behind."""
+    import shutil
+    import tempfile
+
+    path = tempfile.mkdtemp(prefix="qtipc-")
+    yield path
+    leftovers = os.listdir(path)
+    shutil.rmtree(path, ignore_errors=True)
+    assert not leftovers, "left behind in TMPDIR: {}".format(leftovers)
+
+
+@pytest.fixture
+def fortuneServer(processes, privateTmp):
+    """Starts fortune_server.py as a process under a private TMPDIR and waits
+    until it serves; stops it at the end and checks its socket is gone."""
+    from fortunes import socketPath, waitUntilServing
+
+    started = []
+
+    def start(*args, name=None):
+        name = name or uniqueName("fortune")
+        process = processes.startScript(
+            "fortune_server.py", "--name", name, *args, env={"TMPDIR": privateTmp})
+        path = socketPath(name, privateTmp)
+        waitUntilServing(path, process)
+        started.append((process, path))
+        return process, path
+
+    yield start
+    running = [(process, path) for process, path in started if process.poll() is None]
+    processes.stopAll()
+    for process, path in running:
+        assert process.returncode == 0, "server did not quit cleanly on SIGTERM"
+        assert not os.path.exists(path), "socket file left behind: " + path

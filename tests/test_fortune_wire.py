@@ -1,0 +1,76 @@
+"""The wire formats themselves: frame() against bytes built independently,
+and FortuneReply over every split of every layout."""
+
+import pytest
+
+from fortunes import WIRES, encode
+from qtipc.fortune_wire import (FORTUNE, MALFORMED, TRUNCATED, WAITING,
+                                FortuneReply, frame)
+
+TEXTS = ["You might have mail.", "", "a", "\U0001F600\u6f22", "\x00\x00\x00", "z" * 2000]
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_frame_matches_the_cpp_bytes(wire):
+    for text in TEXTS:
+        assert bytes(frame(text, wire)) == encode(text, wire)
+
+
+def test_qt4_refuses_what_its_quint16_cannot_count():
+    with pytest.raises(ValueError):
+        frame("x" * 40000, "qt4")
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_every_split_gives_the_same_fortune(wire):
+    for text in TEXTS[:5]:
+        data = encode(text, wire)
+        for first in range(len(data) + 1):
+            for second in range(first, len(data) + 1):
+                reply = FortuneReply()
+                for chunk in (data[:first], data[first:second], data[second:]):
+                    reply.feed(chunk)
+                assert reply.verdict(atEnd=True)[:2] == (FORTUNE, text)
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_no_early_verdict_is_ever_wrong(wire):
+    # Fed a byte at a time: before the end, the reply is either still
+    # awaited or already exactly right; never a wrong text, never an error.
+    for text in TEXTS:
+        data = encode(text, wire)
+        reply = FortuneReply()
+        for index in range(len(data)):
+            reply.feed(data[index:index + 1])
+            state, got, _ = reply.verdict(atEnd=False)
+            assert state in (WAITING, FORTUNE)
+            if state == FORTUNE:
+                assert got == text
+                assert index == len(data) - 1
+        assert reply.verdict(atEnd=True)[:2] == (FORTUNE, text)
+
+
+def test_layout_is_told_from_the_bytes():
+    for wire in WIRES:
+        reply = FortuneReply()
+        reply.feed(encode("You might have mail.", wire))
+        assert reply.verdict(atEnd=True) == (FORTUNE, "You might have mail.", wire)
+
+
+def test_a_short_reply_waits_for_the_end():
+    # Four zero bytes: an empty qt6.7 string, or the start of a qt5.10 one.
+    reply = FortuneReply()
+    reply.feed(b"\x00\x00\x00\x00")
+    assert reply.verdict(atEnd=False)[0] == WAITING
+    assert reply.verdict(atEnd=True) == (FORTUNE, "", "qt6.7")
+    reply.feed(b"\x00\x00\x00\x00")
+    assert reply.verdict(atEnd=True) == (FORTUNE, "", "qt5.10")
+
+
+def test_truncated_and_malformed_are_told_apart():
+    reply = FortuneReply()
+    reply.feed(encode("You might have mail.", "qt4")[:-1])
+    assert reply.verdict(atEnd=True)[0] == TRUNCATED
+    reply = FortuneReply()
+    reply.feed(b"\x00\x00\x00\x03\x00\x00\x00\x03")  # odd lengths everywhere
+    assert reply.verdict(atEnd=False)[0] == MALFORMED
