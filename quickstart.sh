@@ -1,0 +1,62 @@
+#!/bin/sh
+# One command for each thing a newcomer wants, on a fresh Debian machine:
+#   sh quickstart.sh run     install, then start all four programs
+#   sh quickstart.sh test    install, then run the whole test suite headless
+#   sh quickstart.sh bench   install, then run the benchmarks (bench/run.py)
+# Installs Debian's packages with apt-get (through sudo unless root) and the
+# project, non-editable, into .venv beside this file.
+set -eu
+cd "$(dirname "$0")"
+
+asRoot() {
+    if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+debianPackages() {
+    command -v apt-get >/dev/null 2>&1 || return 0
+    missing=""
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" ||
+            missing="$missing $package"
+    done
+    [ -z "$missing" ] && return 0
+    asRoot apt-get update -qq
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive asRoot apt-get install -y -qq --no-install-recommends $missing
+}
+
+# python3-venv for the virtual environment; qtbase5-examples for the C++
+# peers (and, through them, every system library Qt needs on Debian).
+debianPackages python3-venv qtbase5-examples
+
+install() {
+    [ -x .venv/bin/python ] || python3 -m venv .venv
+    .venv/bin/python -m pip install -q --upgrade pip
+    .venv/bin/python -m pip install -q "$1"
+}
+
+case "${1:-}" in
+run)
+    install .
+    .venv/bin/fortune-server &
+    .venv/bin/fortune-client &
+    .venv/bin/process-a &
+    .venv/bin/process-b &
+    wait
+    ;;
+test)
+    install ".[test]"
+    shift
+    exec .venv/bin/python -m pytest "$@"
+    ;;
+bench)
+    debianPackages util-linux gcc
+    install ".[bench]"
+    shift
+    exec .venv/bin/python bench/run.py "$@"
+    ;;
+*)
+    echo "usage: sh quickstart.sh run | test [pytest options] | bench [--smoke]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,70 @@
+"""The installed package (quickstart.sh test installs it non-editable into
+.venv): entry points that work from any directory, forms shipped with it."""
+
+import os
+import subprocess
+import sys
+import sysconfig
+
+import pytest
+
+from conftest import REPO, uniqueName
+from fortunes import fetch, socketPath, waitUntilServing
+
+SCRIPTS = sysconfig.get_path("scripts")
+COMMANDS = ("fortune-server", "fortune-client", "process-a", "process-b")
+
+
+@pytest.fixture
+def installed():
+    missing = [c for c in COMMANDS if not os.access(os.path.join(SCRIPTS, c), os.X_OK)]
+    if missing:
+        reason = "package not installed in this interpreter ({}); run " \
+                 "'sh quickstart.sh test'".format(", ".join(missing))
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+def runInstalled(code, cwd):
+    environment = dict(os.environ)
+    environment.pop("PYTHONPATH", None)
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=environment,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_modules_and_forms_come_from_the_installed_package(installed, privateTmp):
+    key = uniqueName("key")
+    result = runInstalled(
+        "import sys\n"
+        "from PyQt5.QtWidgets import QApplication\n"
+        "app = QApplication(sys.argv)\n"
+        "import fortune_server, fortune_client, process_a, process_b, qtipc\n"
+        "for module in (fortune_server, fortune_client, process_a, process_b, qtipc):\n"
+        "    print(module.__file__)\n"
+        "fortune_client.Client(); process_a.Widget_PA(key=%r)\n"
+        "process_b.Widget_PB(key=%r)\n" % (key, key),
+        cwd=privateTmp)
+    assert result.returncode == 0, result.stderr
+    for path in result.stdout.split():
+        assert not path.startswith(REPO + os.sep), path
+
+
+def test_server_command_serves_from_any_directory(installed, processes, privateTmp):
+    name = uniqueName("fortune")
+    server = processes.start([os.path.join(SCRIPTS, "fortune-server"), "--name", name],
+                             env={"TMPDIR": privateTmp}, cwd=privateTmp)
+    path = socketPath(name, privateTmp)
+    waitUntilServing(path, server)
+    assert fetch(path)
+    processes.stopAll()
+    assert server.returncode == 0
+    assert not os.path.exists(path)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_works_for_every_command(installed, command, privateTmp):
+    result = subprocess.run([os.path.join(SCRIPTS, command), "--help"], cwd=privateTmp,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "--help" in result.stdout
