@@ -74,3 +74,14 @@ def test_truncated_and_malformed_are_told_apart():
     reply = FortuneReply()
     reply.feed(b"\x00\x00\x00\x03\x00\x00\x00\x03")  # odd lengths everywhere
     assert reply.verdict(atEnd=False)[0] == MALFORMED
+
+
+def test_where_two_readings_fit_at_the_end_the_redundant_length_wins():
+    # A qt6.7 text of U+0000, then a character equal to the byte length of
+    # the rest, is byte for byte the qt5.6 reply of the rest (README).
+    rest = "You might have mail."
+    ambiguous = "\x00" + chr(2 * len(rest)) + rest
+    assert encode(ambiguous, "qt6.7") == encode(rest, "qt5.6")
+    reply = FortuneReply()
+    reply.feed(encode(ambiguous, "qt6.7"))
+    assert reply.verdict(atEnd=True) == (FORTUNE, rest, "qt5.6")
