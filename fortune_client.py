@@ -12,7 +12,8 @@ from PyQt5.QtCore import (QCommandLineOption, QCommandLineParser, QCoreApplicati
 from PyQt5.QtNetwork import QLocalSocket
 from PyQt5.QtWidgets import QApplication, QDialog, QMessageBox
 
-from qtipc import DEFAULT_SERVER_NAME, arg, loadForm, quitOnTerminationSignals
+from qtipc import (DEFAULT_SERVER_NAME, arg, loadForm, parseCommandLine,
+                   quitOnTerminationSignals)
 from qtipc.fortune_wire import (FORTUNE, MALFORMED, MAX_REPLY_SIZE, OVERSIZED,
                                 TRUNCATED, WAITING, FortuneReply)
 
@@ -149,12 +150,11 @@ def parseArguments(app):
     parser = QCommandLineParser()
     parser.setApplicationDescription(tr(
         "Local Fortune client: fetches a fortune from a Local Fortune server."))
-    parser.addHelpOption()
     nameOption = QCommandLineOption(
         "name", arg(tr("Server name to start with (default %1)."), DEFAULT_SERVER_NAME),
         "name", DEFAULT_SERVER_NAME)
     parser.addOption(nameOption)
-    parser.process(app)
+    parseCommandLine(parser, app)
     return parser.value(nameOption)
 
 

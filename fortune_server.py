@@ -18,7 +18,7 @@ from PyQt5.QtNetwork import QLocalServer
 from PyQt5.QtWidgets import QApplication, QDialog, QMessageBox
 
 from qtipc import (DEFAULT_SERVER_NAME, arg, canShowDialogs, loadForm,
-                   printError, quitOnTerminationSignals)
+                   parseCommandLine, printError, quitOnTerminationSignals)
 from qtipc.fortune_wire import DEFAULT_LAYOUT, LAYOUTS, frame
 
 
@@ -137,7 +137,6 @@ def parseArguments(app):
     parser = QCommandLineParser()
     parser.setApplicationDescription(tr(
         "Local Fortune server: answers every connection with one fortune."))
-    parser.addHelpOption()
     nameOption = QCommandLineOption(
         "name", tr("Listen on <name> (under the temporary directory "
                           "unless it is an absolute path)."),
@@ -148,7 +147,7 @@ def parseArguments(app):
         "layout", DEFAULT_LAYOUT)
     parser.addOption(nameOption)
     parser.addOption(wireOption)
-    parser.process(app)
+    parseCommandLine(parser, app)
     name, wire = parser.value(nameOption), parser.value(wireOption)
     if not name:
         printError(tr("The server name must not be empty."))

@@ -45,6 +45,7 @@ run)
     wait
     ;;
 test)
+    debianPackages xvfb  # for the tests that need a real X server
     install ".[test]"
     shift
     exec .venv/bin/python -m pytest "$@"

@@ -61,5 +61,22 @@ def quitOnTerminationSignals(app):
     app._terminationSignalSockets = (receiver, sender, notifier)
 
 
+def parseCommandLine(parser, app):
+    """QCommandLineParser.process(), minding Qt's own options.
+
+    Qt takes its options (-platform, -style, and on X11 also -name, which it
+    accepts as --name too) out of QCoreApplication.arguments() before the
+    program sees them; --name must still reach us. So the values are read
+    from sys.argv as given, where Qt's options are unknown and ignored,
+    while only what Qt left over may hold a misspelt option."""
+    helpOption = parser.addHelpOption()
+    if not parser.parse(app.arguments()):
+        printError(parser.errorText())
+        sys.exit(2)
+    parser.parse(sys.argv)
+    if parser.isSet(helpOption) or parser.isSet("help-all"):
+        parser.showHelp(0)
+
+
 def printError(text):
     print(text, file=sys.stderr, flush=True)

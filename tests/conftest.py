@@ -72,7 +72,8 @@ class Processes:
         return self.start([sys.executable, script(name)] + list(args), **kwargs)
 
     def stopAll(self):
-        for process in self.started:
+        # Last started, first stopped: a program before the X server it uses.
+        for process in reversed(self.started):
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
                 try:
