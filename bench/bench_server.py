@@ -1,0 +1,198 @@
+"""Benchmark 1: the Python fortune server against Debian's C++
+localfortuneserver, under the same C load generator (loadgen.c), pinned to
+different CPUs, interleaved, median of several runs.
+
+Every reply is checked byte for byte by the generator against the seven
+fortunes in the qt5.10 layout (common.expectedReplies); a run with a wrong or
+missing reply is an error and gives no number.
+
+The generator's ceiling is measured in the same rotation against refserver.c,
+a blocking accept/write/close loop that is far cheaper than any Qt server; and
+each run records how busy the server and the generator were, which is how we
+know which of the two bounds the rate.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+from common import (CXX_SERVER, QT5_LISTEN_BACKLOG, REPO, Processes, buildTool, cpuPlan,
+                    cpuSeconds, expectedReplies, log, median, pinned, privateTempDir, qtEnv,
+                    readStderr, stop, uniqueName, waitListening)
+
+LEVELS = (1, 8, 64)
+# Primary: the generator polls epoll without sleeping, so the server never has
+# to wake it (see loadgen.c); secondary: it sleeps in epoll_wait like a real
+# client. Both are reported; targets are judged on the primary.
+MODES = ("spin", "sleep")
+
+
+def _procBusy():
+    """Busy jiffies of the whole machine (all CPUs), from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def listenBacklog(path):
+    """The listen backlog of the socket at path, as `ss -xl` reports it (Send-Q
+    of a listening socket), or None where ss is missing."""
+    try:
+        out = subprocess.run(["ss", "-xlH"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    for line in out.splitlines():
+        fields = line.split()
+        if path in fields:
+            try:
+                return int(fields[3])
+            except (IndexError, ValueError):
+                return None
+    return None
+
+
+class Target:
+    def __init__(self, key, label, path, process):
+        self.key, self.label, self.path, self.process = key, label, path, process
+
+
+def runGenerator(loadgen, genCpu, target, concurrency, count, spin, expectArgs):
+    argv = [loadgen, "--path", target.path, "--concurrency", str(concurrency),
+            "--count", str(count), "--timeout-ms", "10000"] + expectArgs
+    if spin:
+        argv.append("--spin")
+    server0 = cpuSeconds(target.process.pid)
+    busy0 = _procBusy()
+    done = subprocess.run(pinned(genCpu, argv), capture_output=True, text=True, timeout=600)
+    busy1 = _procBusy()
+    server1 = cpuSeconds(target.process.pid) if target.process.poll() is None else server0
+    try:
+        result = json.loads(done.stdout)
+    except ValueError:
+        result = {"ok": False, "error": "generator output unreadable: {!r} {!r}".format(
+            done.stdout[-300:], done.stderr[-300:]), "count": 0}
+    if done.returncode != 0 and result.get("ok"):
+        result["ok"] = False
+        result["error"] = "generator exited with {}".format(done.returncode)
+    if target.process.poll() is not None:
+        result["ok"] = False
+        result["error"] = (result.get("error") or "") + "; server died ({}): {}".format(
+            target.process.returncode, readStderr(target.process))
+    elapsed = result.get("elapsed_s") or 0.0
+    if result.get("ok") and elapsed > 0:
+        genCpuS = result["cpu_user_s"] + result["cpu_sys_s"]
+        serverCpuS = server1 - server0
+        result["server_busy"] = serverCpuS / elapsed
+        result["server_cpu_us_per_fortune"] = serverCpuS / result["count"] * 1e6
+        result["gen_cpu_us_per_fortune"] = genCpuS / result["count"] * 1e6
+        # Busy = not waiting in epoll_wait (asleep or polling).
+        result["gen_busy"] = max(0.0, 1.0 - result["wait_s"] / elapsed)
+        # CPU time used on the machine by anything else while this ran: other
+        # people's processes disturb the figures; reported, not hidden.
+        result["other_cpu"] = max(0.0, (busy1 - busy0) - genCpuS - serverCpuS) / elapsed
+    result["target"] = target.key
+    return result
+
+
+def summarize(runs):
+    good = [r for r in runs if r.get("ok")]
+    errors = [r.get("error") or "failed" for r in runs if not r.get("ok")]
+    bad = sum(r.get("bad_replies", 0) for r in runs)
+    summary = {
+        "runs": len(runs), "errors": errors, "bad_replies": bad,
+        "fortunes": sum(r.get("count", 0) for r in runs),
+    }
+    if good and not errors:
+        for key in ("rate", "p50_us", "p99_us", "server_busy", "gen_busy",
+                    "server_cpu_us_per_fortune", "gen_cpu_us_per_fortune", "other_cpu"):
+            summary[key] = median([r[key] for r in good])
+        summary["rate_min"] = min(r["rate"] for r in good)
+        summary["rate_max"] = max(r["rate"] for r in good)
+        summary["eagain"] = sum(r.get("eagain", 0) for r in good)
+        summary["seen"] = [sum(col) for col in zip(*[r["seen"] for r in good])]
+    return summary
+
+
+def run(outDir, smoke=False, reps=None, count=None):
+    count = count or (300 if smoke else 20000)
+    reps = reps or (1 if smoke else 3)
+    warmup = 50 if smoke else 2000
+    genCpu, serverCpu = cpuPlan()
+    loadgen = buildTool("loadgen", outDir)
+    refserver = buildTool("refserver", outDir)
+    replies = expectedReplies("qt5.10")
+    expectArgs = []
+    for reply in replies:
+        expectArgs += ["--expect", reply.hex()]
+    result = {
+        "count_per_run": count, "reps": reps, "levels": list(LEVELS), "modes": list(MODES),
+        "primary_mode": MODES[0], "cpus": {"generator": genCpu, "server": serverCpu},
+        "layout": "qt5.10", "levels_result": {}, "backlog": {}, "notes": [],
+    }
+    pythonScript = os.path.join(REPO, "fortune_server.py")
+    with privateTempDir("bench-server") as tmp, Processes() as processes:
+        targets = []
+        if os.access(CXX_SERVER, os.X_OK):
+            cxxDir = os.path.join(tmp, "cxx")
+            os.mkdir(cxxDir)
+            cxx = processes.start(pinned(serverCpu, [CXX_SERVER]), env=qtEnv(cxxDir))
+            targets.append(Target("cxx", "C++ localfortuneserver", os.path.join(cxxDir, "fortune"), cxx))
+        else:
+            result["notes"].append("C++ server missing: apt-get install qtbase5-examples")
+        if os.path.exists(pythonScript):
+            name = uniqueName("bench-fortune")
+            pyDir = os.path.join(tmp, "py")
+            os.mkdir(pyDir)
+            py = processes.start(pinned(serverCpu, [
+                sys.executable, pythonScript, "-platform", "offscreen",
+                "--name", name, "--wire", "qt5.10"]), env=qtEnv(pyDir))
+            targets.append(Target("python", "fortune_server.py", os.path.join(pyDir, name), py))
+        else:
+            result["notes"].append("fortune_server.py missing")
+        refPath = os.path.join(tmp, uniqueName("ref"))
+        ref = processes.start(pinned(serverCpu, [refserver, "--path", refPath,
+                                                 "--backlog", str(QT5_LISTEN_BACKLOG)]
+                                     + [a for r in replies for a in ("--reply", r.hex())]))
+        targets.append(Target("ceiling", "generator ceiling (refserver.c)", refPath, ref))
+        for target in targets:
+            waitListening(target.process, target.path)
+            result["backlog"][target.key] = listenBacklog(target.path)
+
+        for mode in MODES:
+            levels = result["levels_result"].setdefault(mode, {})
+            for concurrency in LEVELS:
+                log("  server: {} generator, {} connection(s)".format(mode, concurrency))
+                runs = {t.key: [] for t in targets}
+                for target in targets:  # warm-up, not recorded (still checked)
+                    warm = runGenerator(loadgen, genCpu, target, concurrency, warmup,
+                                        mode == "spin", expectArgs)
+                    if not warm.get("ok"):
+                        runs[target.key].append(warm)
+                for rep in range(reps):
+                    # Rotate the order so that no server always runs first.
+                    order = targets[rep % len(targets):] + targets[:rep % len(targets)]
+                    for target in order:
+                        runs[target.key].append(runGenerator(
+                            loadgen, genCpu, target, concurrency, count, mode == "spin",
+                            expectArgs))
+                level = {key: summarize(value) for key, value in runs.items()}
+                level["concurrency"] = concurrency
+                level["raw"] = runs
+                py, cxx = level.get("python", {}), level.get("cxx", {})
+                if "rate" in py and "rate" in cxx:
+                    level["ratio"] = py["rate"] / cxx["rate"]
+                ceiling = level.get("ceiling", {})
+                fastest = max([s.get("rate", 0) for s in (py, cxx)] or [0])
+                if "rate" in ceiling and fastest:
+                    level["ceiling_headroom"] = ceiling["rate"] / fastest
+                levels[str(concurrency)] = level
+
+        for target in targets:
+            code = stop(target.process)
+            if target.key == "python":
+                result["python_exit_on_sigterm"] = code
+                result["python_socket_removed"] = not os.path.exists(target.path)
+    return result

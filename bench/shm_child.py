@@ -1,0 +1,150 @@
+"""Runs in its own process (started by bench_shm.py) and prints one line of
+JSON: for each text size, the time of Widget_PA.sendStrToMemory(text) plus
+Widget_PB.loadStrFromMemory(), beside the floor: the same UTF-16 bytes moved
+through multiprocessing.shared_memory by plain Python, encoding and decoding
+included.
+
+Both sides are timed from a Python str to an equal Python str, over a fresh
+segment each time (sendStrToMemory creates a new segment per write, as the blog
+does; the floor creates, attaches, detaches and unlinks one). Writer and reader
+live in this one process, each with its own QSharedMemory (or SharedMemory)
+object, so no inter-process hand-shake is timed. Every round trip is checked:
+the text read must equal the text written, or the size gets an error.
+"""
+
+import argparse
+import gc
+import json
+import os
+import struct
+import sys
+import time
+
+BENCH = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(BENCH)
+sys.path.insert(0, REPO)
+
+from multiprocessing import shared_memory  # noqa: E402
+
+# Mixed ASCII and CJK, all in the BMP: one UTF-16 code unit per character, and
+# Python keeps it as 2-byte characters (a pure-ASCII text would be 1 byte per
+# character inside Python and cheaper to encode).
+PATTERN = "The quick brown fox 敏捷的棕色狐狸 jumps over the lazy dog. 你好，世界！\n"
+
+
+def makeText(utf16Bytes):
+    units = utf16Bytes // 2
+    text = (PATTERN * (units // len(PATTERN) + 1))[:units]
+    assert len(text.encode("utf-16-be")) == utf16Bytes
+    return text
+
+
+def floorRoundTrip(text):
+    """Plain Python: encode, create a segment, write a quint32 length and the
+    UTF-16BE bytes, attach a second object, read the length, decode straight
+    from the shared buffer, detach both, unlink."""
+    t0 = time.perf_counter_ns()
+    data = text.encode("utf-16-be")
+    writer = shared_memory.SharedMemory(create=True, size=4 + len(data))
+    writer.buf[:4] = struct.pack(">I", len(data))
+    writer.buf[4:4 + len(data)] = data
+    del data
+    t1 = time.perf_counter_ns()
+    reader = shared_memory.SharedMemory(name=writer.name)
+    (length,) = struct.unpack(">I", reader.buf[:4])
+    view = reader.buf[4:4 + length]
+    result = str(view, "utf-16-be")
+    view.release()
+    reader.close()
+    writer.close()
+    writer.unlink()
+    t2 = time.perf_counter_ns()
+    return result, t1 - t0, t2 - t1
+
+
+def median(values):
+    values = sorted(values)
+    n = len(values)
+    return values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--key", required=True)
+    parser.add_argument("--sizes", required=True, help="comma-separated sizes in UTF-16 bytes")
+    parser.add_argument("--reps", required=True, help="comma-separated repetitions per size")
+    parser.add_argument("--floor-only", action="store_true")
+    options = parser.parse_args()
+    sizes = [int(s) for s in options.sizes.split(",")]
+    reps = [int(r) for r in options.reps.split(",")]
+
+    widgets = None
+    qtError = None
+    if not options.floor_only:
+        try:
+            from PyQt5.QtWidgets import QApplication
+            app = QApplication([sys.argv[0], "-platform", "offscreen"])  # noqa: F841
+            from process_a import Widget_PA
+            from process_b import Widget_PB
+            widgets = (Widget_PA(key=options.key), Widget_PB(key=options.key))
+        except Exception as error:  # reported, not hidden
+            qtError = "{}: {}".format(type(error).__name__, error)
+
+    results = []
+    for size, count in zip(sizes, reps):
+        text = makeText(size)
+        entry = {"bytes": size, "reps": count, "errors": []}
+        # Floor and Qt alternate, one round trip each, after one warm-up each.
+        floorW, floorR, qtW, qtR = [], [], [], []
+        for i in range(count + 1):
+            result, tw, tr = floorRoundTrip(text)
+            if result != text:
+                entry["errors"].append("floor: text read differs from text written")
+                break
+            if i:
+                floorW.append(tw)
+                floorR.append(tr)
+            if widgets is not None:
+                writer, reader = widgets
+                t0 = time.perf_counter_ns()
+                ok = writer.sendStrToMemory(text)
+                t1 = time.perf_counter_ns()
+                back = reader.loadStrFromMemory()
+                t2 = time.perf_counter_ns()
+                if not ok:
+                    entry["errors"].append("sendStrToMemory returned {!r}".format(ok))
+                    break
+                if back != text:
+                    entry["errors"].append("loadStrFromMemory gave {} characters, not the {} "
+                                           "written: {!r}".format(len(back or ""), len(text),
+                                                                  (back or "")[:80]))
+                    break
+                if i:
+                    qtW.append(t1 - t0)
+                    qtR.append(t2 - t1)
+                del back
+            gc.collect()
+        if floorW:
+            entry["floor_write_us"] = median(floorW) / 1000
+            entry["floor_read_us"] = median(floorR) / 1000
+            entry["floor_us"] = median([w + r for w, r in zip(floorW, floorR)]) / 1000
+        if qtW and not entry["errors"]:
+            entry["send_us"] = median(qtW) / 1000
+            entry["load_us"] = median(qtR) / 1000
+            entry["qt_us"] = median([w + r for w, r in zip(qtW, qtR)]) / 1000
+            entry["ratio"] = entry["qt_us"] / entry["floor_us"]
+        results.append(entry)
+        del text
+        gc.collect()
+
+    if widgets is not None:
+        for widget in widgets:
+            widget.close()
+            widget.deleteLater()
+        del widgets
+        gc.collect()
+    print(json.dumps({"sizes": results, "qt_error": qtError}), flush=True)
+
+
+if __name__ == "__main__":
+    main()

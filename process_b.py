@@ -1,0 +1,167 @@
+"""Process B: reads the text process A put in shared memory and shows it. A
+PyQt5 port of the blog's Widget_PB."""
+
+import os
+import sys
+
+from PyQt5.QtCore import (QBuffer, QCommandLineOption, QCommandLineParser, QCoreApplication,
+                          QDataStream, QSharedMemory, pyqtSlot)
+from PyQt5.QtWidgets import QApplication, QWidget
+
+from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, loadForm, printError, quitOnTerminationSignals
+from qtipc.shared_memory import hasSurrogates
+
+
+class Widget_PB(QWidget):
+
+    def __init__(self, key=DEFAULT_SHARED_MEMORY_KEY, parent=None):
+        super().__init__(parent)
+        loadForm("widget_pb.ui", self)
+        self.m_key = key
+        self.m_sharedMemory = QSharedMemory()
+        self.m_errorString = ""
+
+    def loadStrFromMemory(self):
+        """The text in the segment of the key; on failure, the reason, which
+        errorString() then also returns."""
+        self.m_errorString = ""
+        # 1. Set the key of the shared memory, on a new QSharedMemory: one
+        # whose attach() made the lock's semaphore (the writer was just
+        # making a new one) would delete it on its next attach(), which a
+        # reused one keeps doing
+        self.m_sharedMemory = QSharedMemory()
+        self.m_sharedMemory.setKey(self.m_key)
+        # 2. Attach this process to the shared memory (attach() would make a
+        # lock semaphore for a key nobody writes, so look for the key file
+        # first, as attach() itself does later)
+        if not os.path.exists(self.m_sharedMemory.nativeKey()) \
+                or not self.m_sharedMemory.attach(QSharedMemory.ReadOnly):
+            return self.showError(self.tr("Unable to attach to shared memory segment."))
+        # Read the data out of shared memory
+        buffer = QBuffer()
+        in_ = QDataStream(buffer)
+        in_.setVersion(QDataStream.Qt_5_15)
+
+        # 3. Lock the shared memory
+        if not self.m_sharedMemory.lock():
+            error = self.m_sharedMemory.errorString()
+            self.m_sharedMemory.detach()
+            return self.showError(arg(self.tr("Unable to lock shared memory: %1"), error))
+        try:
+            # 4. Take the data out of the shared memory: the length first, so
+            # that a text still being written is seen as such (see process A)
+            size = self.m_sharedMemory.size()
+            length = self.m_sharedMemory.constData().asstring(min(4, size))
+            buffer.setData(self.m_sharedMemory.constData().asstring(size))
+            buffer.open(QBuffer.ReadOnly)
+            text = in_.readQString()
+        finally:
+            # 5. Unlock the shared memory when done with it
+            self.m_sharedMemory.unlock()
+        # 6. Detach this process from the shared memory
+        self.m_sharedMemory.detach()
+
+        error = self.checkText(buffer, in_, length, text)
+        if error:
+            return self.showError(error)
+        return text
+
+    def checkText(self, buffer, stream, length, text):
+        """Why the segment's bytes in `buffer` are not exactly one serialized
+        QString (quint32 byte length, UTF-16BE), or "" when they are."""
+        size = buffer.size()
+        if size < 4:
+            return arg(self.tr("The shared memory segment is too small (%1 bytes) to hold a "
+                               "text."), size)
+        if length != bytes(buffer.data().left(4)) or (length == bytes(4) and size > 4):
+            return self.tr("Nothing has been written to the shared memory segment yet.")
+        declared = int.from_bytes(length, "big")
+        if declared == 0xffffffff:  # a null QString
+            declared = 0
+        if stream.status() == QDataStream.ReadCorruptData:
+            return arg(self.tr("The shared memory segment does not hold a text: its length "
+                               "field (%1) is an odd number of bytes."), declared)
+        if stream.status() != QDataStream.Ok:
+            return arg(self.tr("The shared memory segment does not hold a whole text: its length "
+                               "field says %1 bytes, but only %2 follow it."), declared, size - 4)
+        if buffer.pos() != size:
+            return arg(self.tr("The shared memory segment does not hold just a text: %1 bytes "
+                               "follow it."), size - buffer.pos())
+        if hasSurrogates(text):
+            return self.tr("The shared memory segment does not hold valid UTF-16 text.")
+        return ""
+
+    def errorString(self):
+        """Why the last loadStrFromMemory() failed; "" when it did not."""
+        return self.m_errorString
+
+    def showError(self, message):
+        printError(message)
+        self.m_errorString = message
+        return message
+
+    @pyqtSlot()
+    def on_pushButton_clicked(self):
+        self.textEdit.setPlainText(self.loadStrFromMemory())
+
+
+def parseArguments(app):
+    """The key and whether to print the text instead of opening a window;
+    exits with a message on bad options."""
+    translate = QCoreApplication.translate
+    parser = QCommandLineParser()
+    parser.setApplicationDescription(translate(
+        "main",
+        "Process B: reads the text process A shares through shared memory and shows it. "
+        "Start process A first and keep it open while reading."))
+    parser.addHelpOption()
+    keyOption = QCommandLineOption(
+        "key", arg(translate("main", "Shared memory key (default: %1)."),
+                   DEFAULT_SHARED_MEMORY_KEY),
+        translate("main", "key"), DEFAULT_SHARED_MEMORY_KEY)
+    printOption = QCommandLineOption(
+        "print", translate("main", "Read once without opening a window: write the text to "
+                           "standard output (UTF-8, exactly, no newline added) and exit; "
+                           "if it cannot be read, say why on standard error and exit "
+                           "with status 1."))
+    parser.addOption(keyOption)
+    parser.addOption(printOption)
+    parser.process(app)
+    key = parser.value(keyOption)
+    error = None
+    if not key:
+        error = translate("main", "The key must not be empty.")
+    elif parser.positionalArguments():
+        error = arg(translate("main", "Unexpected argument: %1"), parser.positionalArguments()[0])
+    if error:
+        printError(error)
+        sys.exit(1)
+    return key, parser.isSet(printOption)
+
+
+def printStrFromMemory(widget):
+    """--print: the exit status."""
+    text = widget.loadStrFromMemory()
+    if widget.errorString():
+        return 1
+    try:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        return 1
+    return 0
+
+
+def main():
+    app = QApplication(sys.argv)
+    key, printOnly = parseArguments(app)
+    widget = Widget_PB(key)
+    if printOnly:
+        sys.exit(printStrFromMemory(widget))
+    quitOnTerminationSignals(app)
+    widget.show()
+    sys.exit(app.exec_())
+
+
+if __name__ == "__main__":
+    main()
