@@ -42,9 +42,9 @@ class Widget_PA(QWidget):
         # 1. Set the key of the shared memory
         self.m_sharedMemory.setKey(self.m_key)
         if self.m_sharedMemory.isAttached():
-            # 2. Detach this process from the shared memory (detach() also
-            # says false when the segment went but its key file was gone)
-            if not self.m_sharedMemory.detach() and self.m_sharedMemory.isAttached():
+            # 2. Detach this process from the shared memory
+            if not self.retried(lambda: self.m_sharedMemory.detach()
+                                or not self.m_sharedMemory.isAttached()):
                 return self.showError(arg(self.tr("Unable to detach from shared memory: %1"),
                                           self.m_sharedMemory.errorString()))
         # Load the data into shared memory
@@ -59,7 +59,7 @@ class Widget_PA(QWidget):
             return False
 
         # 4. Lock the shared memory
-        if not self.lockSegment():
+        if not self.retried(self.m_sharedMemory.lock):
             error = self.m_sharedMemory.errorString()
             self.m_sharedMemory.detach()
             return self.showError(arg(self.tr("Unable to lock shared memory: %1"), error))
@@ -133,11 +133,11 @@ class Widget_PA(QWidget):
                                                   "written."), segment.attachCount))
             QThread.msleep(1)
 
-    def lockSegment(self):
-        """lock(), tried again for a moment when the semaphore's key file is
-        being replaced (a reader that made the semaphore deletes it)."""
+    def retried(self, call):
+        """call() (lock() or detach()), tried again for a moment if it fails:
+        it does while another process replaces the lock's semaphore."""
         deadline = QDeadlineTimer(self.KEY_FILE_WAIT_MS)
-        while not self.m_sharedMemory.lock():
+        while not call():
             if deadline.hasExpired():
                 return False
             QThread.msleep(1)

@@ -9,7 +9,7 @@ from PyQt5.QtCore import (QBuffer, QCommandLineOption, QCommandLineParser, QCore
 from PyQt5.QtWidgets import QApplication, QWidget
 
 from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, loadForm, printError, quitOnTerminationSignals
-from qtipc.shared_memory import hasSurrogates
+from qtipc.shared_memory import fileIdentity, hasSurrogates, semaphoreKeyFile
 
 
 class Widget_PB(QWidget):
@@ -19,23 +19,25 @@ class Widget_PB(QWidget):
         loadForm("widget_pb.ui", self)
         self.m_key = key
         self.m_sharedMemory = QSharedMemory()
+        self.m_lockMakers = []
         self.m_errorString = ""
 
     def loadStrFromMemory(self):
         """The text in the segment of the key; on failure, the reason, which
         errorString() then also returns."""
         self.m_errorString = ""
-        # 1. Set the key of the shared memory, on a new QSharedMemory: one
-        # whose attach() made the lock's semaphore (the writer was just
-        # making a new one) would delete it on its next attach(), which a
-        # reused one keeps doing
+        lockFile = fileIdentity(semaphoreKeyFile(self.m_key))
+        # 1. Set the key of the shared memory (on a new QSharedMemory each
+        # time, see keepIfLockMaker())
         self.m_sharedMemory = QSharedMemory()
         self.m_sharedMemory.setKey(self.m_key)
         # 2. Attach this process to the shared memory (attach() would make a
         # lock semaphore for a key nobody writes, so look for the key file
         # first, as attach() itself does later)
-        if not os.path.exists(self.m_sharedMemory.nativeKey()) \
-                or not self.m_sharedMemory.attach(QSharedMemory.ReadOnly):
+        if not os.path.exists(self.m_sharedMemory.nativeKey()):
+            return self.showError(self.tr("Unable to attach to shared memory segment."))
+        if not self.m_sharedMemory.attach(QSharedMemory.ReadOnly):
+            self.keepIfLockMaker(lockFile)
             return self.showError(self.tr("Unable to attach to shared memory segment."))
         # Read the data out of shared memory
         buffer = QBuffer()
@@ -46,6 +48,7 @@ class Widget_PB(QWidget):
         if not self.m_sharedMemory.lock():
             error = self.m_sharedMemory.errorString()
             self.m_sharedMemory.detach()
+            self.keepIfLockMaker(lockFile)
             return self.showError(arg(self.tr("Unable to lock shared memory: %1"), error))
         try:
             # 4. Take the data out of the shared memory: the length first, so
@@ -60,11 +63,22 @@ class Widget_PB(QWidget):
             self.m_sharedMemory.unlock()
         # 6. Detach this process from the shared memory
         self.m_sharedMemory.detach()
+        self.keepIfLockMaker(lockFile)
 
         error = self.checkText(buffer, in_, length, text)
         if error:
             return self.showError(error)
         return text
+
+    def keepIfLockMaker(self, lockFile):
+        """Qt 5 lets the QSharedMemory that made the lock's semaphore and its
+        key file delete them when it is destroyed or attaches again. A
+        reader makes them if it attaches just as a writer's create() deletes
+        and remakes them; the lock would then no longer be the writer's. So
+        a QSharedMemory that may have made them (the key file changed during
+        the read) is kept, as long as the window, instead of destroyed."""
+        if fileIdentity(semaphoreKeyFile(self.m_key)) != lockFile:
+            self.m_lockMakers.append(self.m_sharedMemory)
 
     def checkText(self, buffer, stream, length, text):
         """Why the segment's bytes in `buffer` are not exactly one serialized

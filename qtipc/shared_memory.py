@@ -1,6 +1,7 @@
-"""What process A and process B need to know about the System V segment that
-QSharedMemory makes for a key on Linux, found without attaching to it (an
-attach would change the very attach count we look at)."""
+"""What process A and process B need to know beyond QSharedMemory: where Qt 5
+keeps the System V segment and semaphore of a key on Linux, the segment's
+attach count and creator (looked up without attaching, which would change
+the count), and which texts cannot be shared."""
 
 import ctypes
 import ctypes.util
@@ -44,6 +45,16 @@ def segmentKeyFile(key):
 def semaphoreKeyFile(key):
     """The file whose inode names the semaphore behind lock() and unlock()."""
     return platformSafeKey(key, "qipc_systemsem_")
+
+
+def fileIdentity(path):
+    """What tells a file from one made again under the same name, or None
+    when there is none."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_ino, status.st_ctime_ns
 
 
 def ipcKey(path):

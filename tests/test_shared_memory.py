@@ -80,8 +80,9 @@ def semaphoreValue(key):
 
 class Ipc:
     """Keys for one test, and the check that the test left nothing behind:
-    no segment created and no semaphore last touched by one of its
-    processes, no key file of one of its keys."""
+    no new segment created, and no new semaphore last used, by one of its
+    processes (others may be using shared memory meanwhile), and no key
+    file of one of its keys."""
 
     def __init__(self, processes):
         self.processes = processes
@@ -90,8 +91,8 @@ class Ipc:
         self.segmentsBefore = set(segments())
         self.semaphoresBefore = set(semaphores())
 
-    def key(self):
-        key = uniqueName("shm")
+    def key(self, suffix=""):
+        key = uniqueName("shm") + suffix
         self.keys.append(key)
         return key
 
@@ -108,8 +109,7 @@ class Ipc:
             if shmid not in self.segmentsBefore and int(row["cpid"]) in pids:
                 found.append(("-m", shmid))
         for semid in semaphores():
-            if semid not in self.semaphoresBefore \
-                    and _libc.semctl(semid, 0, _GETPID) in pids | {0}:
+            if semid not in self.semaphoresBefore and _libc.semctl(semid, 0, _GETPID) in pids:
                 found.append(("-s", semid))
         files = [path for key in self.keys for path in (segmentKeyFile(key), semaphoreKeyFile(key))
                  if os.path.exists(path)]
@@ -222,9 +222,11 @@ def test_text_goes_from_a_to_b_exactly(ipc, processes, tmp_path, text):
 
 
 def test_64_mib_text_goes_from_a_to_b_exactly(ipc, processes, tmp_path):
+    size = 64 * 1024 * 1024
     block = "Qt IPC 共享内存 😀🦊 \r\n".encode("utf-8")
-    data = (block * (64 * 1024 * 1024 // len(block) + 1))[:64 * 1024 * 1024]
-    text = data.decode("utf-8", "ignore")  # drop the character cut in half
+    text = (block * (size // len(block))).decode("utf-8")
+    text += "x" * (size - len(block) * (size // len(block)))
+    assert len(text.encode("utf-8")) == size
     key = ipc.key()
     startWriter(processes, tmp_path, key, text)
     assert segmentBytes(key) == layout(text)
@@ -277,10 +279,13 @@ def test_nothing_to_read_before_a_writer_starts(ipc, processes):
 
 
 def test_segment_lives_as_long_as_the_writer(ipc, processes, tmp_path):
-    key = ipc.key()
+    key = ipc.key(" any Ключ/共享 key")
     writer = startWriter(processes, tmp_path, key, "short-lived")
     segment = findSegment(key)
     assert (segment.creatorPid, segment.attachCount) == (writer.pid, 1)
+    assert segmentKeyFile(key) == QSharedMemory(key).nativeKey()
+    assert os.path.exists(segmentKeyFile(key)) and os.path.exists(semaphoreKeyFile(key))
+    assert read(processes, key)[:2] == (0, b"short-lived")
     writer.send_signal(signal.SIGTERM)
     assert writer.wait(TIMEOUT) == 0
     assert findSegment(key) is None
@@ -419,6 +424,7 @@ else:
         if counts["rounds"] >= minimum and stopped():
             break
     counts["bad"] = counts["bad"][:5]
+    counts["kept"] = len(widget.m_lockMakers)
     print(json.dumps(counts), flush=True)
 sip.delete(widget)
 '''
@@ -427,22 +433,22 @@ sip.delete(widget)
 def test_reader_racing_a_writer_sees_whole_texts_and_never_makes_a_write_fail(
         ipc, processes, tmp_path):
     key = ipc.key()
-    rounds = 600
+    rounds = 1000
     loops = {}
     for role in ("writer", "reader"):
         with open(tmp_path / (role + ".err"), "wb") as err:
             loops[role] = startHelper(processes, LOOP, role, key, rounds, NOT_ATTACHED,
                                       NOT_WRITTEN, stderr=err)
-    # Both loop until both have done their rounds, so that they overlap.
+    # Both loop until both have done their rounds, so that they overlap; the
+    # reader stops first, and the writer goes on writing while it exits.
     for role, loop in loops.items():
         assert readLine(loop) == "minimum\n", (tmp_path / (role + ".err")).read_text()
     results = {}
-    for role, loop in loops.items():
-        loop.stdin.close()
-        results[role] = json.loads(readLine(loop))
-        assert loop.wait(TIMEOUT) == 0
+    for role in ("reader", "writer"):
+        loops[role].stdin.close()
+        results[role] = json.loads(readLine(loops[role]))
+        assert loops[role].wait(TIMEOUT) == 0
     writer, reader = results["writer"], results["reader"]
-    print("RESULTS", results)
     assert writer["failures"] == [] and writer["rounds"] >= rounds
     assert reader["bad"] == [] and reader["rounds"] >= rounds
     assert reader["texts"] > 0, reader
