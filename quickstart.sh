@@ -45,7 +45,9 @@ run)
     wait
     ;;
 test)
-    debianPackages xvfb  # for the tests that need a real X server
+    # A real X server, and a compiler with Qt's headers to build the blog's
+    # own C++ shared-memory functions as a peer.
+    debianPackages xvfb g++ pkg-config qtbase5-dev
     install ".[test]"
     shift
     exec .venv/bin/python -m pytest "$@"

@@ -8,7 +8,7 @@ import socket
 import sys
 
 from PyQt5 import uic
-from PyQt5.QtCore import QCoreApplication, QSocketNotifier
+from PyQt5.QtCore import QCoreApplication, QSocketNotifier, QTimer
 from PyQt5.QtGui import QGuiApplication
 
 FORMS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "forms")
@@ -55,8 +55,10 @@ def quitOnTerminationSignals(app):
             pass
 
     notifier.activated.connect(drain)
+    # Through a zero timer, so that a signal that comes before the event
+    # loop runs still quits it once it does (quit() alone would be lost).
     for signalNumber in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signalNumber, lambda *_: QCoreApplication.quit())
+        signal.signal(signalNumber, lambda *_: QTimer.singleShot(0, QCoreApplication.quit))
     # Keep the pair alive as long as the application.
     app._terminationSignalSockets = (receiver, sender, notifier)
 

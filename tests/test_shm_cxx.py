@@ -8,6 +8,8 @@ import subprocess
 
 import pytest
 
+from conftest import missingPeer
+
 from test_shared_memory import (TIMEOUT, ipc, layout, read, readLine,  # noqa: F401 (fixture)
                                 segmentBytes, startWriter)
 from qtipc.shared_memory import findSegment
@@ -143,11 +145,11 @@ TEXTS = {
 @pytest.fixture(scope="session")
 def blogPeer(tmp_path_factory):
     if not shutil.which("g++") or not shutil.which("pkg-config"):
-        pytest.skip("g++ and pkg-config are needed to build the C++ peer")
+        missingPeer("g++ and pkg-config are needed to build the C++ peer")
     flags = subprocess.run(["pkg-config", "--cflags", "--libs", "Qt5Core"],
                            capture_output=True, text=True)
     if flags.returncode != 0:
-        pytest.skip("Qt 5 headers are needed to build the C++ peer (apt-get install "
+        missingPeer("Qt 5 headers are needed to build the C++ peer (apt-get install "
                     "qtbase5-dev)")
     directory = tmp_path_factory.mktemp("blog-peer")
     source = directory / "blog_peer.cpp"

@@ -1,0 +1,158 @@
+"""Each benchmark of bench/run.py, once, in its tiny smoke mode, so that none of
+them can rot. These tests check that a benchmark ran and that what it reports
+was checked (every fortune reply byte for byte, every shared-memory round trip
+equal to the text written, every program really listening or showing its
+window); they never judge a time or a rate: benchmarks are not tests."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+from conftest import REPO
+
+RUN = os.path.join(REPO, "bench", "run.py")
+LEVELS = (1, 8, 64)
+QT5_LISTEN_BACKLOG = 50
+
+
+def require(tool, package):
+    if shutil.which(tool) is None:
+        reason = "the benchmarks need {} (apt-get install {})".format(tool, package)
+        if os.environ.get("CI"):
+            pytest.fail(reason + "; CI must install it")
+        pytest.skip(reason)
+
+
+def leftoverProcesses(marker):
+    """Processes whose command line or environment mention `marker` (a
+    directory only this test uses): any is a benchmark process left behind."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        for name in ("cmdline", "environ"):
+            try:
+                with open("/proc/{}/{}".format(pid, name), "rb") as f:
+                    if marker.encode() in f.read():
+                        found.append(int(pid))
+                        break
+            except OSError:
+                pass
+    return found
+
+
+def runSmoke(tmp_path, benchmark, plot=False):
+    """bench/run.py --smoke --only BENCHMARK with a TMPDIR and output directory
+    of its own; returns (completed process, results.json as a dict)."""
+    require("gcc", "gcc")
+    require("taskset", "util-linux")
+    # A short TMPDIR: socket paths must fit in 108 bytes, and pytest's
+    # tmp_path is long already.
+    scratch = tempfile.mkdtemp(prefix="qbs-")
+    try:
+        return _runSmoke(scratch, tmp_path / "out", benchmark, plot)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _runSmoke(scratch, out, benchmark, plot):
+    env = dict(os.environ)
+    env["TMPDIR"] = scratch
+    argv = [sys.executable, RUN, "--smoke", "--only", benchmark, "--out", str(out)]
+    if not plot:
+        argv.append("--no-plot")
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
+    # Nothing left behind: no process, no socket or key file, no temp directory.
+    assert leftoverProcesses(scratch) == []
+    assert os.listdir(scratch) == []
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    with open(out / "results.json") as f:
+        results = json.load(f)
+    assert results["smoke"] is True
+    assert results["problems"] == [] and results["crashed"] == {}
+    assert (out / "RESULTS.md").exists()
+    return done, results
+
+
+def checkedRuns(summary, fortunes):
+    """A server's summary at one level: every fortune arrived and matched one
+    of the seven expected replies (the generator counts a reply only then)."""
+    assert summary["errors"] == []
+    assert summary["bad_replies"] == 0
+    assert summary["fortunes"] == fortunes
+    assert sum(summary["seen"]) == fortunes
+    assert len(summary["seen"]) == 7
+    assert summary["rate"] > 0
+
+
+def test_server_benchmark_checks_every_reply_from_both_servers(tmp_path):
+    done, results = runSmoke(tmp_path, "server")
+    server = results["server"]
+    count, reps = server["count_per_run"], server["reps"]
+    # Both servers listen with Qt 5.15's backlog, as does the ceiling's.
+    assert server["backlog"]["python"] == QT5_LISTEN_BACKLOG
+    assert server["backlog"]["cxx"] == QT5_LISTEN_BACKLOG
+    assert server["python_exit_on_sigterm"] == 0 and server["python_socket_removed"]
+    for mode in server["modes"]:
+        for level in LEVELS:
+            entry = server["levels_result"][mode][str(level)]
+            for name in ("python", "cxx", "ceiling"):
+                checkedRuns(entry[name], count * reps)
+            assert entry["ratio"] > 0
+            # The ceiling server answers in turn: all seven fortunes came.
+            assert min(entry["ceiling"]["seen"]) > 0
+    assert "Python/C++" in done.stdout
+
+
+def test_client_benchmark_fetches_real_fortunes(tmp_path):
+    done, results = runSmoke(tmp_path, "client")
+    client = results["client"]
+    assert client["errors"] == []
+    for run in client["runs"]:
+        assert run["ok"] and run["fetches"] == client["fetches_per_run"]
+        # The client asks again when a fortune repeats: never fewer connections.
+        assert run["connections"] >= run["fetches"]
+    for run in client["floor_runs"]:
+        assert run["ok"] and run["bad_replies"] == 0
+    assert "Python Client" in done.stdout
+
+
+def test_shared_memory_benchmark_round_trips_exactly(tmp_path):
+    done, results = runSmoke(tmp_path, "shm")
+    shm = results["shm"]
+    assert shm["errors"] == []
+    assert [entry["bytes"] for entry in shm["sizes"]] == shm["sizes_requested"]
+    for entry in shm["sizes"]:
+        # shm_child records a time only for round trips that gave back the
+        # very text written, on both sides.
+        assert entry["errors"] == []
+        assert entry["floor_us"] > 0 and entry["qt_us"] > 0
+    assert "Qt / floor" in done.stdout
+
+
+def test_startup_benchmark_sees_servers_listen_and_windows_shown(tmp_path):
+    done, results = runSmoke(tmp_path, "startup")
+    startup = results["startup"]
+    assert startup["errors"] == []
+    for key in ("python_server", "cxx_server"):
+        assert startup["listen"][key]["ms"] > 0
+    assert startup["listen"]["python_server"]["exit_codes"] == [0]
+    if shutil.which("Xvfb"):
+        assert set(startup["window"]) == {"python_server", "cxx_server", "python_client",
+                                          "cxx_client", "process_a", "process_b"}
+    assert "to listening" in done.stdout
+
+
+def test_report_writes_table_and_plot(tmp_path):
+    pytest.importorskip("matplotlib", reason="the plot needs the bench extra: pip install '.[bench]'")
+    done, results = runSmoke(tmp_path, "shm", plot=True)
+    with open(tmp_path / "out" / "bench.png", "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+    with open(tmp_path / "out" / "RESULTS.md") as f:
+        markdown = f.read()
+    assert "![benchmarks](bench.png)" in markdown and "Qt / floor" in markdown
