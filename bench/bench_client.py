@@ -24,7 +24,7 @@ def run(outDir, smoke=False):
         return result
     loadgen = buildTool("loadgen", outDir)
     expectArgs = [a for r in expectedReplies("qt5.10") for a in ("--expect", r.hex())]
-    with privateTempDir("bench-client") as tmp, Processes() as processes:
+    with privateTempDir("qb-client") as tmp, Processes() as processes:
         env = qtEnv(tmp)
         server = processes.start(pinned(serverCpu, [CXX_SERVER]), env=env)
         path = os.path.join(tmp, "fortune")

@@ -23,6 +23,12 @@ from common import (CXX_SERVER, QT5_LISTEN_BACKLOG, REPO, Processes, buildTool, 
                     readStderr, stop, uniqueName, waitListening)
 
 LEVELS = (1, 8, 64)
+# A run during which other processes kept more than this share of a CPU busy
+# is run again (up to MAX_RETRIES times, within RETRY_BUDGET_S for the whole
+# benchmark): on a shared machine someone's test suite can take a whole CPU.
+DISTURBED = 0.10
+MAX_RETRIES = 2
+RETRY_BUDGET_S = 60.0
 # Primary: the generator polls epoll without sleeping, so the server never has
 # to wake it (see loadgen.c); secondary: it sleeps in epoll_wait like a real
 # client. Both are reported; targets are judged on the primary.
@@ -92,7 +98,9 @@ def runGenerator(loadgen, genCpu, target, concurrency, count, spin, expectArgs):
         result["gen_busy"] = max(0.0, 1.0 - result["wait_s"] / elapsed)
         # CPU time used on the machine by anything else while this ran: other
         # people's processes disturb the figures; reported, not hidden.
-        result["other_cpu"] = max(0.0, (busy1 - busy0) - genCpuS - serverCpuS) / elapsed
+        # (Only over runs long enough for /proc/stat's 10 ms ticks.)
+        if elapsed >= 0.25:
+            result["other_cpu"] = max(0.0, (busy1 - busy0) - genCpuS - serverCpuS) / elapsed
     result["target"] = target.key
     return result
 
@@ -108,7 +116,9 @@ def summarize(runs):
     if good and not errors:
         for key in ("rate", "p50_us", "p99_us", "server_busy", "gen_busy",
                     "server_cpu_us_per_fortune", "gen_cpu_us_per_fortune", "other_cpu"):
-            summary[key] = median([r[key] for r in good])
+            values = [r[key] for r in good if key in r]
+            if values:
+                summary[key] = median(values)
         summary["rate_min"] = min(r["rate"] for r in good)
         summary["rate_max"] = max(r["rate"] for r in good)
         summary["eagain"] = sum(r.get("eagain", 0) for r in good)
@@ -118,7 +128,7 @@ def summarize(runs):
 
 def run(outDir, smoke=False, reps=None, count=None):
     count = count or (300 if smoke else 20000)
-    reps = reps or (1 if smoke else 3)
+    reps = reps or (1 if smoke else 5)
     warmup = 50 if smoke else 2000
     genCpu, serverCpu = cpuPlan()
     loadgen = buildTool("loadgen", outDir)
@@ -131,9 +141,11 @@ def run(outDir, smoke=False, reps=None, count=None):
         "count_per_run": count, "reps": reps, "levels": list(LEVELS), "modes": list(MODES),
         "primary_mode": MODES[0], "cpus": {"generator": genCpu, "server": serverCpu},
         "layout": "qt5.10", "levels_result": {}, "backlog": {}, "notes": [],
+        "discarded_disturbed": 0, "kept_disturbed": 0, "disturbed_threshold": DISTURBED,
     }
+    retryDeadline = time.monotonic() + RETRY_BUDGET_S
     pythonScript = os.path.join(REPO, "fortune_server.py")
-    with privateTempDir("bench-server") as tmp, Processes() as processes:
+    with privateTempDir("qb-server") as tmp, Processes() as processes:
         targets = []
         if os.access(CXX_SERVER, os.X_OK):
             cxxDir = os.path.join(tmp, "cxx")
@@ -143,7 +155,7 @@ def run(outDir, smoke=False, reps=None, count=None):
         else:
             result["notes"].append("C++ server missing: apt-get install qtbase5-examples")
         if os.path.exists(pythonScript):
-            name = uniqueName("bench-fortune")
+            name = uniqueName("fortune")
             pyDir = os.path.join(tmp, "py")
             os.mkdir(pyDir)
             py = processes.start(pinned(serverCpu, [
@@ -175,9 +187,18 @@ def run(outDir, smoke=False, reps=None, count=None):
                     # Rotate the order so that no server always runs first.
                     order = targets[rep % len(targets):] + targets[:rep % len(targets)]
                     for target in order:
-                        runs[target.key].append(runGenerator(
-                            loadgen, genCpu, target, concurrency, count, mode == "spin",
-                            expectArgs))
+                        for attempt in range(1 + MAX_RETRIES):
+                            run = runGenerator(loadgen, genCpu, target, concurrency, count,
+                                               mode == "spin", expectArgs)
+                            disturbed = run.get("other_cpu", 0.0) > DISTURBED
+                            if (not run.get("ok") or not disturbed or attempt == MAX_RETRIES
+                                    or time.monotonic() > retryDeadline):
+                                break
+                            result["discarded_disturbed"] += 1
+                            time.sleep(0.5)
+                        run["disturbed"] = disturbed
+                        result["kept_disturbed"] += int(disturbed)
+                        runs[target.key].append(run)
                 level = {key: summarize(value) for key, value in runs.items()}
                 level["concurrency"] = concurrency
                 level["raw"] = runs
@@ -189,6 +210,8 @@ def run(outDir, smoke=False, reps=None, count=None):
                 if "rate" in ceiling and fastest:
                     level["ceiling_headroom"] = ceiling["rate"] / fastest
                 levels[str(concurrency)] = level
+                others = [r["other_cpu"] for rs in runs.values() for r in rs if "other_cpu" in r]
+                result["max_other_cpu"] = max([result.get("max_other_cpu", 0.0)] + others)
 
         for target in targets:
             code = stop(target.process)

@@ -42,7 +42,7 @@ def run(outDir, smoke=False):
     result = {"sizes_requested": list(sizes), "reps": list(reps), "errors": [], "notes": []}
     if not haveQt:
         result["notes"].append("process_a.py/process_b.py missing: floor only")
-    with privateTempDir("bench-shm") as tmp:
+    with privateTempDir("qb-shm") as tmp:
         argv = [sys.executable, os.path.join(BENCH, "shm_child.py"),
                 "--key", uniqueName("bench-shm"),
                 "--sizes", ",".join(map(str, sizes)), "--reps", ",".join(map(str, reps))]

@@ -20,7 +20,7 @@ from common import (CXX_CLIENT, CXX_SERVER, REPO, buildTool, cpuPlan, log, media
 def programs(tmp):
     """([(key, label, argv, listening socket path or None)], [labels missing])."""
     py = sys.executable
-    name = uniqueName("bench-start")
+    name = uniqueName("start")
     listed = [
         ("python_server", "fortune_server.py",
          [py, os.path.join(REPO, "fortune_server.py"), "--name", name],
@@ -97,13 +97,13 @@ def launch(startwait, cpu, argv, env, listen=None, mapWindow=False, exitOnly=Fal
 
 
 def run(outDir, smoke=False):
-    reps = 1 if smoke else 7
+    reps = 1 if smoke else 9
     watchCpu, programCpu = cpuPlan()
     haveX = os.path.exists("/usr/include/X11/Xlib.h")
     startwait = buildTool("startwait", outDir, ("-DHAVE_X11", "-lX11") if haveX else ())
     result = {"reps": reps, "cpu": programCpu, "listen": {}, "window": {}, "labels": {},
               "errors": [], "notes": [], "reference": {}}
-    with privateTempDir("bench-start") as tmp:
+    with privateTempDir("qb-start") as tmp:
         listed, missing = programs(tmp)
         for label in missing:
             result["notes"].append("{} missing".format(label))

@@ -87,9 +87,13 @@ def buildTool(name, outDir, extraFlags=()):
 
 # --- CPUs -----------------------------------------------------------------------------
 
+# Taken once, before run.py pins itself to one CPU.
+_CPUS = sorted(os.sched_getaffinity(0))
+
+
 def cpuPlan():
     """(generator CPU, server CPU): two different CPUs where there are two."""
-    cpus = sorted(os.sched_getaffinity(0))
+    cpus = _CPUS
     if len(cpus) >= 2:
         return cpus[0], cpus[1]
     return cpus[0], cpus[0]
@@ -120,6 +124,17 @@ def cpuSeconds(pid):
 
 def uniqueName(prefix):
     return "{}-{}-{}".format(prefix, os.getpid(), uuid.uuid4().hex[:8])
+
+
+# sockaddr_un.sun_path: 108 bytes with the terminating NUL.
+MAX_SOCKET_PATH = 107
+
+
+def checkSocketPath(path):
+    if len(os.fsencode(path)) > MAX_SOCKET_PATH:
+        raise RuntimeError("socket path longer than {} bytes: {} (set a shorter TMPDIR)".format(
+            MAX_SOCKET_PATH, path))
+    return path
 
 
 @contextlib.contextmanager
@@ -161,6 +176,7 @@ def canConnect(path):
 
 def waitListening(process, path, timeout=20.0):
     """Waits until a server accepts on path; fails if the process dies first."""
+    checkSocketPath(path)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -169,6 +169,83 @@ def sections(results):
     return out
 
 
+def notes(results):
+    """How to read the tables, with this run's own evidence filled in."""
+    out = []
+    server = results.get("server")
+    if server:
+        primary = server["levels_result"].get(server["primary_mode"], {})
+        keys = sorted(primary, key=int)
+        loaded = [k for k in keys if k != "1"]
+        cxx = {k: primary[k].get("cxx", {}) for k in keys}
+        head = {k: primary[k].get("ceiling_headroom") for k in keys}
+        evidence = all(cxx[k].get("server_busy") is not None and cxx[k].get("gen_busy") is not None
+                       and head[k] for k in loaded) and loaded
+        if evidence:
+            fine = all(cxx[k]["server_busy"] >= 0.9 and cxx[k]["gen_busy"] < cxx[k]["server_busy"]
+                       and head[k] > 1.1 for k in loaded)
+            detail = ("its ceiling (the same generator against bench/refserver.c, a C "
+                      "accept/write/close loop that polls instead of sleeping) is {h} the faster "
+                      "server's rate at {l} connections; and while it drove the C++ server at {m} "
+                      "connections the server's CPU was busy {b} of the time, the generator only "
+                      "{gb} (the rest it waited for replies)").format(
+                h=" / ".join(fmt(head[k], 2, "x") for k in keys), l=" / ".join(keys),
+                m=" / ".join(loaded),
+                b=" / ".join(fmt(100 * cxx[k]["server_busy"], 0, "%") for k in loaded),
+                gb=" / ".join(fmt(100 * cxx[k]["gen_busy"], 0, "%") for k in loaded))
+            out.append(("The generator is not the bottleneck: " if fine else
+                        "WARNING, the generator may have limited the C++ server in this run: ")
+                       + detail + ".")
+        out.append(
+            "Two generator modes. Polling (primary, the targets): the generator never sleeps, so "
+            "a server's write/close never has to wake it; on this VM a cross-CPU wake-up costs "
+            "the writer several microseconds, and the slower the server the more often the "
+            "generator sleeps, which taxes the slower server more. Sleeping: the generator "
+            "blocks in epoll_wait like a real client.")
+        out.append(
+            "Backlog: Qt 5.15's QLocalServer listens with a backlog of {b} (measured with ss: "
+            "Python {p}, C++ {c}), so at 64 connections at most 51 are queued and the others "
+            "find the queue full (connect() fails with EAGAIN on a Unix socket). The generator "
+            "then waits and retries, as a QLocalSocket client does; their latency counts from "
+            "the first attempt; retries are in the tables. Both servers get the same treatment; "
+            "neither is given a larger backlog.".format(
+                b=50, p=server["backlog"].get("python"), c=server["backlog"].get("cxx")))
+        other = server.get("max_other_cpu")
+        if other is not None:
+            out.append(
+                "Interference: a run during which other processes kept more than {t} of a CPU "
+                "busy (from /proc/stat) was run again, up to twice; {d} such runs were thrown "
+                "away, {k} kept (retries ran out){w}. The most any kept run saw was {m}.".format(
+                    t=fmt(100 * server.get("disturbed_threshold", 0.1), 0, "%"),
+                    d=server.get("discarded_disturbed", 0), k=server.get("kept_disturbed", 0),
+                    w=" and flagged in results.json" if server.get("kept_disturbed") else "",
+                    m=fmt(100 * other, 0, "% of a CPU")))
+    if results.get("client"):
+        out.append(
+            "Client round trip: the Client class in its own process, requestNewFortune() until "
+            "the Get Fortune button is enabled again, checked against the seven fortunes; the "
+            "client asks again by itself when a fortune repeats (expected 7/6 connections per "
+            "fetch), so connections are counted apart, by wrapping QLocalSocket.connectToServer. "
+            "Floor: the load generator, one connection at a time, sleeping like the client.")
+    if results.get("shm"):
+        out.append(
+            "Shared memory: one process, writer and reader objects apart; a Python str in, an "
+            "equal str out (checked); the text mixes ASCII and CJK (2 bytes a character inside "
+            "Python). Floor: str.encode('utf-16-be'), a new multiprocessing.shared_memory "
+            "segment, a second object attaching, decoding straight from the shared buffer, "
+            "close and unlink.")
+    if results.get("startup"):
+        out.append(
+            "Start-up: bench/startwait.c forks and execs the program pinned to the server CPU; "
+            "'listening' is the first successful connect() to its socket (offscreen platform, "
+            "polled every 200 us), 'shown' the first MapNotify of a top-level window on a "
+            "private Xvfb. The Python programs run on {} ({}).".format(
+                results["meta"]["python_executable"],
+                "Python {}, PyQt {} with its own Qt {}".format(
+                    results["meta"]["python"], results["meta"]["pyqt"], results["meta"]["qt_python"])))
+    return out
+
+
 def _targetRows(results):
     return [[t, m, {True: "yes", False: "NO", None: "-"}[met]] for t, m, met in targets(results)]
 
@@ -178,6 +255,7 @@ def text(results):
     for title, header, rows in sections(results):
         parts.append(title + "\n" + _textTable(header, rows))
     parts.append("Targets\n" + _textTable(["target", "measured", "met"], _targetRows(results)))
+    parts.append("How these were measured\n" + "\n".join("- " + n for n in notes(results)))
     problems = results.get("problems", [])
     if problems:
         parts.append("ERRORS (no number was taken from these):\n" + "\n".join("- " + p for p in problems))
@@ -204,6 +282,7 @@ def markdown(results, plotName="bench.png"):
     for title, header, rows in sections(results):
         lines += ["## " + title, "", _mdTable(header, rows), ""]
     lines += ["## Targets", "", _mdTable(["target", "measured", "met"], _targetRows(results)), ""]
+    lines += ["## How these were measured", ""] + ["- " + n for n in notes(results)] + [""]
     problems = results.get("problems", [])
     if problems:
         lines += ["## Errors", ""] + ["- " + p for p in problems] + [""]
@@ -250,7 +329,9 @@ def plot(results, path):
         ax.set_xticklabels(["{} conn.".format(k) for k in keys])
         ax.set_ylabel("fortunes/s (median)")
         ax.set_title("Fortune server throughput (qt5.10 layout)", fontsize=10)
-        ax.legend(fontsize=7)
+        top = max(ceilings + [1])
+        ax.set_ylim(0, top * 1.45)
+        ax.legend(fontsize=7, loc="upper left", ncol=2)
         for xi, k in zip(x, keys):
             ratio = primary[k].get("ratio")
             if ratio:
@@ -314,7 +395,8 @@ def plot(results, path):
         for label, ms in startup.get("reference", {}).items():
             if ms:
                 ax.axvline(ms, linestyle=":", color="gray")
-                ax.annotate(label, (ms, len(keys) - 0.5), rotation=90, fontsize=6, va="top")
+                ax.text(ms, -0.45, " " + label.replace("python3 -c ", ""), rotation=90,
+                        fontsize=6, va="top", ha="right", color="dimgray")
         ax.set_yticks(list(y))
         ax.set_yticklabels([labels[k] for k in keys], fontsize=8)
         ax.invert_yaxis()

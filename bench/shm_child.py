@@ -22,6 +22,10 @@ import time
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH)
+# --repo DIR measures another copy of process_a.py/process_b.py (to try a
+# change before proposing it); it must come before the imports below.
+if "--repo" in sys.argv[:-1]:
+    REPO = os.path.abspath(sys.argv[sys.argv.index("--repo") + 1])
 sys.path.insert(0, REPO)
 
 from multiprocessing import shared_memory  # noqa: E402
@@ -74,6 +78,7 @@ def main():
     parser.add_argument("--sizes", required=True, help="comma-separated sizes in UTF-16 bytes")
     parser.add_argument("--reps", required=True, help="comma-separated repetitions per size")
     parser.add_argument("--floor-only", action="store_true")
+    parser.add_argument("--repo", help="directory holding process_a.py and process_b.py")
     options = parser.parse_args()
     sizes = [int(s) for s in options.sizes.split(",")]
     reps = [int(r) for r in options.reps.split(",")]
