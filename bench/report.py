@@ -6,6 +6,15 @@ import math
 TARGET_THROUGHPUT = 0.9
 TARGET_SHM = 1.5
 TARGET_LISTEN = 3.0
+PROGRAM_ORDER = ("python_server", "cxx_server", "python_client", "cxx_client", "process_a",
+                 "process_b")
+
+
+def _programs(startup):
+    """(key, label) in a fixed order (results.json sorts its keys)."""
+    labels = startup.get("labels", {})
+    return [(k, labels[k]) for k in PROGRAM_ORDER if k in labels] + \
+        [(k, v) for k, v in labels.items() if k not in PROGRAM_ORDER]
 
 
 def fmt(value, digits=0, suffix=""):
@@ -96,8 +105,7 @@ def shmTable(shm):
 def startupTable(startup):
     header = ["program", "to listening, offscreen (ms)", "to shown window, Xvfb (ms)"]
     rows = []
-    labels = startup.get("labels", {})
-    for key, label in labels.items():
+    for key, label in _programs(startup):
         listen = startup["listen"].get(key)
         window = startup["window"].get(key)
         rows.append([label,
@@ -334,9 +342,10 @@ def plot(results, path):
         ax.legend(fontsize=7, loc="upper left", ncol=2)
         for xi, k in zip(x, keys):
             ratio = primary[k].get("ratio")
+            heights = [primary[k].get(n, {}).get("rate", 0) or 0 for n in ("python", "cxx")]
             if ratio:
-                ax.annotate("{:.2f}x".format(ratio), (xi - 0.3, 0), xytext=(0, 3),
-                            textcoords="offset points", fontsize=8, color="white")
+                ax.annotate("Python/C++ {:.2f}x".format(ratio), (xi - 0.2, max(heights)),
+                            xytext=(0, 4), textcoords="offset points", fontsize=8, ha="center")
 
         ax = axes[0][1]
         for key, colour, label in (("python", "tab:blue", "Python"), ("cxx", "tab:orange", "C++")):
@@ -382,9 +391,9 @@ def plot(results, path):
 
     ax = axes[1][1]
     startup = results.get("startup") or {}
-    labels = startup.get("labels", {})
+    labels = dict(_programs(startup))
     if labels:
-        keys = list(labels)
+        keys = [k for k, _ in _programs(startup)]
         y = range(len(keys))
         listen = [startup["listen"].get(k, {}).get("ms", 0) for k in keys]
         window = [startup["window"].get(k, {}).get("ms", 0) for k in keys]
@@ -395,8 +404,8 @@ def plot(results, path):
         for label, ms in startup.get("reference", {}).items():
             if ms:
                 ax.axvline(ms, linestyle=":", color="gray")
-                ax.text(ms, -0.45, " " + label.replace("python3 -c ", ""), rotation=90,
-                        fontsize=6, va="top", ha="right", color="dimgray")
+                ax.text(ms, len(keys) - 0.5, label.replace("python3 -c ", "python ") + " ",
+                        rotation=90, fontsize=7, va="bottom", ha="right", color="dimgray")
         ax.set_yticks(list(y))
         ax.set_yticklabels([labels[k] for k in keys], fontsize=8)
         ax.invert_yaxis()

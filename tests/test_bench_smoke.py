@@ -94,9 +94,11 @@ def test_server_benchmark_checks_every_reply_from_both_servers(tmp_path):
     done, results = runSmoke(tmp_path, "server")
     server = results["server"]
     count, reps = server["count_per_run"], server["reps"]
-    # Both servers listen with Qt 5.15's backlog, as does the ceiling's.
-    assert server["backlog"]["python"] == QT5_LISTEN_BACKLOG
-    assert server["backlog"]["cxx"] == QT5_LISTEN_BACKLOG
+    # Both servers listen with Qt 5.15's backlog, as does the ceiling's
+    # (read with ss, from iproute2, where it is installed).
+    if shutil.which("ss"):
+        assert server["backlog"]["python"] == QT5_LISTEN_BACKLOG
+        assert server["backlog"]["cxx"] == QT5_LISTEN_BACKLOG
     assert server["python_exit_on_sigterm"] == 0 and server["python_socket_removed"]
     for mode in server["modes"]:
         for level in LEVELS:
@@ -142,7 +144,8 @@ def test_startup_benchmark_sees_servers_listen_and_windows_shown(tmp_path):
     for key in ("python_server", "cxx_server"):
         assert startup["listen"][key]["ms"] > 0
     assert startup["listen"]["python_server"]["exit_codes"] == [0]
-    if shutil.which("Xvfb"):
+    # Window times need Xvfb, and Xlib's headers to build bench/startwait.c.
+    if shutil.which("Xvfb") and os.path.exists("/usr/include/X11/Xlib.h"):
         assert set(startup["window"]) == {"python_server", "cxx_server", "python_client",
                                           "cxx_client", "process_a", "process_b"}
     assert "to listening" in done.stdout

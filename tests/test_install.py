@@ -8,7 +8,7 @@ import sysconfig
 
 import pytest
 
-from conftest import REPO, missingPeer, uniqueName
+from conftest import missingPeer, uniqueName
 from fortunes import fetch, socketPath, waitUntilServing
 
 SCRIPTS = sysconfig.get_path("scripts")
@@ -43,8 +43,9 @@ def test_modules_and_forms_come_from_the_installed_package(installed, privateTmp
         "process_b.Widget_PB(key=%r)\n" % (key, key),
         cwd=privateTmp)
     assert result.returncode == 0, result.stderr
+    sitePackages = sysconfig.get_paths()["purelib"]
     for path in result.stdout.split():
-        assert not path.startswith(REPO + os.sep), path
+        assert path.startswith(sitePackages + os.sep), path
 
 
 def test_server_command_serves_from_any_directory(installed, processes, privateTmp):
