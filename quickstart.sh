@@ -29,6 +29,9 @@ debianPackages() {
 # peers (and, through them, every system library Qt needs on Debian).
 debianPackages python3-venv qtbase5-examples
 
+benchPeers="gcc libc6-dev libx11-dev xvfb util-linux iproute2"
+testPeers="$benchPeers g++ pkg-config qtbase5-dev"
+
 install() {
     [ -x .venv/bin/python ] || python3 -m venv .venv
     .venv/bin/python -m pip install -q --upgrade pip
@@ -45,15 +48,16 @@ run)
     wait
     ;;
 test)
-    # A real X server, and a compiler with Qt's headers to build the blog's
-    # own C++ shared-memory functions as a peer.
-    debianPackages xvfb g++ pkg-config qtbase5-dev
-    install ".[test]"
+    # Peers: a real X server; a compiler with Qt's headers to build the
+    # blog's own C++ shared-memory functions; what the benchmarks' smoke
+    # tests need (their C helpers, taskset, ss, the plot).
+    debianPackages $testPeers
+    install ".[test,bench]"
     shift
     exec .venv/bin/python -m pytest "$@"
     ;;
 bench)
-    debianPackages util-linux gcc
+    debianPackages $benchPeers
     install ".[bench]"
     shift
     exec .venv/bin/python bench/run.py "$@"

@@ -13,7 +13,7 @@ import tempfile
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, missingPeer
 
 RUN = os.path.join(REPO, "bench", "run.py")
 LEVELS = (1, 8, 64)
@@ -22,10 +22,7 @@ QT5_LISTEN_BACKLOG = 50
 
 def require(tool, package):
     if shutil.which(tool) is None:
-        reason = "the benchmarks need {} (apt-get install {})".format(tool, package)
-        if os.environ.get("CI"):
-            pytest.fail(reason + "; CI must install it")
-        pytest.skip(reason)
+        missingPeer("the benchmarks need {} (apt-get install {})".format(tool, package))
 
 
 def leftoverProcesses(marker):
@@ -96,9 +93,9 @@ def test_server_benchmark_checks_every_reply_from_both_servers(tmp_path):
     count, reps = server["count_per_run"], server["reps"]
     # Both servers listen with Qt 5.15's backlog, as does the ceiling's
     # (read with ss, from iproute2, where it is installed).
-    if shutil.which("ss"):
-        assert server["backlog"]["python"] == QT5_LISTEN_BACKLOG
-        assert server["backlog"]["cxx"] == QT5_LISTEN_BACKLOG
+    require("ss", "iproute2")
+    assert server["backlog"]["python"] == QT5_LISTEN_BACKLOG
+    assert server["backlog"]["cxx"] == QT5_LISTEN_BACKLOG
     assert server["python_exit_on_sigterm"] == 0 and server["python_socket_removed"]
     for mode in server["modes"]:
         for level in LEVELS:
@@ -145,14 +142,19 @@ def test_startup_benchmark_sees_servers_listen_and_windows_shown(tmp_path):
         assert startup["listen"][key]["ms"] > 0
     assert startup["listen"]["python_server"]["exit_codes"] == [0]
     # Window times need Xvfb, and Xlib's headers to build bench/startwait.c.
-    if shutil.which("Xvfb") and os.path.exists("/usr/include/X11/Xlib.h"):
-        assert set(startup["window"]) == {"python_server", "cxx_server", "python_client",
-                                          "cxx_client", "process_a", "process_b"}
+    require("Xvfb", "xvfb")
+    if not os.path.exists("/usr/include/X11/Xlib.h"):
+        missingPeer("the start-up benchmark needs Xlib's headers (apt-get install libx11-dev)")
+    assert set(startup["window"]) == {"python_server", "cxx_server", "python_client",
+                                      "cxx_client", "process_a", "process_b"}
     assert "to listening" in done.stdout
 
 
 def test_report_writes_table_and_plot(tmp_path):
-    pytest.importorskip("matplotlib", reason="the plot needs the bench extra: pip install '.[bench]'")
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        missingPeer("the plot needs the bench extra: pip install '.[bench]'")
     done, results = runSmoke(tmp_path, "shm", plot=True)
     with open(tmp_path / "out" / "bench.png", "rb") as f:
         assert f.read(8) == b"\x89PNG\r\n\x1a\n"
