@@ -1,7 +1,7 @@
 """What the benchmarks share: paths, the seven fortunes and their bytes on the
-wire (written out here from the Qt sources, independently of the programs under
-test, so that a framing bug in a program shows up as a bad reply), the C
-helpers built at run time, CPU pinning, and process clean-up."""
+wire (from tests/fortunes.py, independent of the programs under test, so that
+a framing bug in a program shows up as a bad reply), the C helpers built at
+run time, CPU pinning, and process clean-up."""
 
 import contextlib
 import hashlib
@@ -9,7 +9,6 @@ import os
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
@@ -26,40 +25,14 @@ CXX_CLIENT = os.path.join(CXX_EXAMPLES, "localfortuneclient", "localfortuneclien
 # run.py checks this on the live servers with `ss -xl`.
 QT5_LISTEN_BACKLOG = 50
 
-FORTUNES = (
-    "You've been leading a dog's life. Stay off the furniture.",
-    "You've got to think about tomorrow.",
-    "You will be surprised by a loud noise.",
-    "You will feel hungry again in another hour.",
-    "You might have mail.",
-    "You cannot kill time without injuring eternity.",
-    "Computers are not intelligent. They only think they are.",
-)
-
-
-def qstringBytes(text):
-    """QDataStream << QString (any version >= Qt_4_0): quint32 byte length,
-    then UTF-16BE; a null QString would be ff ff ff ff."""
-    data = text.encode("utf-16-be")
-    return struct.pack(">I", len(data)) + data
-
-
-def wireBytes(text, layout="qt5.10"):
-    """One whole reply as each generation of the C++ server sends it."""
-    qs = qstringBytes(text)
-    if layout == "qt4":
-        return struct.pack(">H", len(qs)) + qs
-    if layout == "qt5.6":
-        return struct.pack(">I", len(qs)) + qs
-    if layout == "qt5.10":
-        return struct.pack(">I", len(text.encode("utf-16-be")) // 2) + qs
-    if layout == "qt6.7":
-        return qs
-    raise ValueError(layout)
+# The seven fortunes and their exact bytes in each layout, as the tests know
+# them (tests/fortunes.py: plain struct, independent of the programs).
+sys.path.insert(0, os.path.join(REPO, "tests"))
+from fortunes import FORTUNES, encode  # noqa: E402
 
 
 def expectedReplies(layout="qt5.10"):
-    return [wireBytes(text, layout) for text in FORTUNES]
+    return [encode(text, layout) for text in FORTUNES]
 
 
 # --- C helpers, compiled once per source version --------------------------------------
