@@ -9,8 +9,8 @@ from PyQt5.QtCore import (QBuffer, QCommandLineOption, QCommandLineParser, QCore
 from PyQt5.QtWidgets import QApplication, QWidget
 
 from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, loadForm, printError, quitOnTerminationSignals
-from qtipc.shared_memory import (findSegment, hasSurrogates, processIsRunning, removeStaleSegment,
-                                 segmentKeyFile, utf16Length)
+from qtipc.shared_memory import (findSegment, processIsRunning, removeStaleSegment, segmentKeyFile,
+                                 utf16Length)
 
 # The largest segment a QByteArray, and so QBuffer and QSharedMemory, can hold.
 MAX_SIZE = 0x7fffffff - 32
@@ -33,12 +33,16 @@ class Widget_PA(QWidget):
 
     def sendStrToMemory(self, text):
         """Writes `text` to the segment of the key; True when it is there."""
-        if hasSurrogates(text):
-            return self.showError(self.tr("The text is not valid Unicode (it holds unpaired "
-                                          "surrogates); nothing was written."))
         if 4 + 4 * len(text) > MAX_SIZE and 4 + 2 * utf16Length(text) > MAX_SIZE:
             return self.showError(self.tr("The text is too long for shared memory; nothing "
                                           "was written."))
+        try:
+            # Encoded before anything is touched: the strict codec refuses
+            # unpaired surrogates, so such a text leaves the old one shared.
+            encoded = text.encode("utf-16-be")
+        except UnicodeEncodeError:
+            return self.showError(self.tr("The text is not valid Unicode (it holds unpaired "
+                                          "surrogates); nothing was written."))
         # 1. Set the key of the shared memory
         self.m_sharedMemory.setKey(self.m_key)
         if self.m_sharedMemory.isAttached():
@@ -52,7 +56,11 @@ class Widget_PA(QWidget):
         buffer.open(QBuffer.ReadWrite)
         out = QDataStream(buffer)
         out.setVersion(QDataStream.Qt_5_15)
-        out.writeQString(text)
+        # out << str: writeBytes() writes the same bytes as << QString (a
+        # quint32 byte length, then the UTF-16BE; 0 for ""), without the two
+        # copies writeQString() makes first (a QString, then a byte-swapped one).
+        out.writeBytes(encoded)
+        del encoded
         size = buffer.size()
         # 3. Create the shared memory segment
         if not self.createSegment(size):
@@ -65,13 +73,14 @@ class Widget_PA(QWidget):
             return self.showError(arg(self.tr("Unable to lock shared memory: %1"), error))
         to = self.m_sharedMemory.data()
         to.setsize(self.m_sharedMemory.size())
-        data = memoryview(buffer.data().data())
         count = min(self.m_sharedMemory.size(), size)
-        # 5. Copy the data to share into the shared memory: the text first,
-        # its length last, so that a reader that gets in without the lock
-        # sees a length of zero (an empty segment) or all of it
-        to[4:count] = data[4:count]
-        to[0:4] = data[0:4]
+        # 5. Copy the data to share into the shared memory, from the QBuffer's
+        # own bytes (not a copy of them): the text first, its length last, so
+        # that a reader that gets in without the lock sees a length of zero
+        # (an empty segment) or all of it
+        with memoryview(buffer.buffer()) as data:
+            to[4:count] = data[4:count]
+            to[0:4] = data[0:4]
         # 6. Unlock the shared memory
         self.m_sharedMemory.unlock()
         segment = findSegment(self.m_key)

@@ -4,12 +4,12 @@ PyQt5 port of the blog's Widget_PB."""
 import os
 import sys
 
-from PyQt5.QtCore import (QBuffer, QCommandLineOption, QCommandLineParser, QCoreApplication,
-                          QDataStream, QSharedMemory, pyqtSlot)
+from PyQt5.QtCore import (QBuffer, QByteArray, QCommandLineOption, QCommandLineParser,
+                          QCoreApplication, QDataStream, QSharedMemory, pyqtSlot)
 from PyQt5.QtWidgets import QApplication, QWidget
 
 from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, loadForm, printError, quitOnTerminationSignals
-from qtipc.shared_memory import fileIdentity, hasSurrogates, semaphoreKeyFile
+from qtipc.shared_memory import fileIdentity, semaphoreKeyFile
 
 
 class Widget_PB(QWidget):
@@ -51,24 +51,55 @@ class Widget_PB(QWidget):
             self.keepIfLockMaker(lockFile)
             return self.showError(arg(self.tr("Unable to lock shared memory: %1"), error))
         try:
-            # 4. Take the data out of the shared memory: the length first, so
-            # that a text still being written is seen as such (see process A)
+            # 4. Take the data out of the shared memory, reading the segment
+            # itself, not a copy: the length first, so that a text still
+            # being written is seen as such (see process A), and again last
             size = self.m_sharedMemory.size()
-            length = self.m_sharedMemory.constData().asstring(min(4, size))
-            buffer.setData(self.m_sharedMemory.constData().asstring(size))
-            buffer.open(QBuffer.ReadOnly)
-            text = in_.readQString()
+            segment = self.m_sharedMemory.constData()
+            segment.setsize(size)
+            with memoryview(segment) as view:
+                length = bytes(view[:4])
+                buffer.setData(QByteArray.fromRawData(segment))
+                buffer.open(QBuffer.ReadOnly)
+                text = self.readText(in_, view)
+                read = (in_.status(), buffer.pos(), bytes(view[:4]))
         finally:
+            # Nothing may point into the segment once it is detached.
+            buffer.close()
+            buffer.setData(QByteArray())
             # 5. Unlock the shared memory when done with it
             self.m_sharedMemory.unlock()
         # 6. Detach this process from the shared memory
         self.m_sharedMemory.detach()
         self.keepIfLockMaker(lockFile)
 
-        error = self.checkText(buffer, in_, length, text)
+        error = self.checkText(size, length, text, *read)
         if error:
             return self.showError(error)
         return text
+
+    @staticmethod
+    def readText(stream, view):
+        """in >> str: reads what QDataStream >> QString reads (a quint32 byte
+        length, then that many bytes of UTF-16BE), leaving the stream at the
+        same position and status; None when it is not valid UTF-16. The
+        stream reads the length and steps over the text, which is decoded
+        straight from `view`, the segment, where the stream found it: no
+        copy of it (readQString() would make a QString, and PyQt convert
+        that to a str one character at a time)."""
+        length = stream.readUInt32()
+        if length in (0, 0xffffffff):  # empty, or a null QString
+            return ""
+        if length % 2:
+            stream.setStatus(QDataStream.ReadCorruptData)
+            return ""
+        start = stream.device().pos()
+        if stream.skipRawData(min(length, len(view))) != length:
+            return ""  # the stream is at ReadPastEnd
+        try:
+            return str(view[start:start + length], "utf-16-be")
+        except UnicodeDecodeError:
+            return None
 
     def keepIfLockMaker(self, lockFile):
         """Qt 5 lets the QSharedMemory that made the lock's semaphore and its
@@ -80,28 +111,30 @@ class Widget_PB(QWidget):
         if fileIdentity(semaphoreKeyFile(self.m_key)) != lockFile:
             self.m_lockMakers.append(self.m_sharedMemory)
 
-    def checkText(self, buffer, stream, length, text):
-        """Why the segment's bytes in `buffer` are not exactly one serialized
-        QString (quint32 byte length, UTF-16BE), or "" when they are."""
-        size = buffer.size()
+    def checkText(self, size, length, text, status, pos, lengthAgain):
+        """Why the segment's `size` bytes are not exactly one serialized
+        QString (quint32 byte length, UTF-16BE), or "" when they are: its
+        `length` field read before the text and `lengthAgain` after it,
+        the `text` read (None: not UTF-16), and the stream's `status` and
+        position at the end."""
         if size < 4:
             return arg(self.tr("The shared memory segment is too small (%1 bytes) to hold a "
                                "text."), size)
-        if length != bytes(buffer.data().left(4)) or (length == bytes(4) and size > 4):
+        if length != lengthAgain or (length == bytes(4) and size > 4):
             return self.tr("Nothing has been written to the shared memory segment yet.")
         declared = int.from_bytes(length, "big")
         if declared == 0xffffffff:  # a null QString
             declared = 0
-        if stream.status() == QDataStream.ReadCorruptData:
+        if status == QDataStream.ReadCorruptData:
             return arg(self.tr("The shared memory segment does not hold a text: its length "
                                "field (%1) is an odd number of bytes."), declared)
-        if stream.status() != QDataStream.Ok:
+        if status != QDataStream.Ok:
             return arg(self.tr("The shared memory segment does not hold a whole text: its length "
                                "field says %1 bytes, but only %2 follow it."), declared, size - 4)
-        if buffer.pos() != size:
+        if pos != size:
             return arg(self.tr("The shared memory segment does not hold just a text: %1 bytes "
-                               "follow it."), size - buffer.pos())
-        if hasSurrogates(text):
+                               "follow it."), size - pos)
+        if text is None:
             return self.tr("The shared memory segment does not hold valid UTF-16 text.")
         return ""
 

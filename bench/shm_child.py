@@ -143,9 +143,12 @@ def main():
         gc.collect()
 
     if widgets is not None:
+        from PyQt5 import sip
         for widget in widgets:
             widget.close()
-            widget.deleteLater()
+            # Now, not deleteLater(): with no event loop to run it, the
+            # QSharedMemory destructors would never remove the semaphore.
+            sip.delete(widget)
         del widgets
         gc.collect()
     print(json.dumps({"sizes": results, "qt_error": qtError}), flush=True)

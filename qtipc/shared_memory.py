@@ -5,6 +5,7 @@ the count), and which texts cannot be shared."""
 
 import ctypes
 import ctypes.util
+import functools
 import hashlib
 import os
 import re
@@ -31,9 +32,14 @@ def platformSafeKey(key, prefix):
     """The key file Qt 5 (QSharedMemoryPrivate::makePlatformSafeKey) uses for
     `key`: the temp directory, the prefix, the key's ASCII letters and the
     SHA-1 of its UTF-8 bytes."""
+    return _platformSafeKey(QDir.tempPath(), key, prefix)
+
+
+@functools.lru_cache(maxsize=64)
+def _platformSafeKey(tempPath, key, prefix):
     letters = "".join(ch for ch in key if ("a" <= ch <= "z") or ("A" <= ch <= "Z"))
     digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()
-    return os.path.join(QDir.tempPath(), prefix + letters + digest)
+    return os.path.join(tempPath, prefix + letters + digest)
 
 
 def segmentKeyFile(key):
@@ -117,14 +123,7 @@ def removeStaleSegment(key):
     return ""
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _OUTSIDE_BMP = re.compile("[\U00010000-\U0010ffff]")
-
-
-def hasSurrogates(text):
-    """True when `text` holds a UTF-16 surrogate code point, which no valid
-    Unicode text does (Python lets undecodable bytes through as these)."""
-    return _SURROGATE.search(text) is not None
 
 
 def utf16Length(text):
