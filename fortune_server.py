@@ -6,6 +6,7 @@ Every client that connects gets one random fortune, framed with QDataStream
 """
 
 import errno
+import fcntl
 import os
 import random
 import socket
@@ -26,6 +27,7 @@ class Server(QDialog):
     def __init__(self, name=DEFAULT_SERVER_NAME, wire=DEFAULT_LAYOUT, parent=None):
         super().__init__(parent)
         self.setWindowFlags(self.windowFlags() & ~Qt.WindowContextHelpButtonHint)
+        self.wire = wire
 
         self.server = QLocalServer(self)
         # Tell the server the name to listen on; on failure say why and stay
@@ -51,10 +53,6 @@ class Server(QDialog):
             self.tr("Computers are not intelligent. They only think they are."),
         ]
 
-        # Each fortune framed once, here, rather than at every connection:
-        # the bytes are the same and the server spends a fifth less per reply.
-        self.blocks = [frame(fortune, wire) for fortune in self.fortunes]
-
         # Send a fortune to every new client.
         self.server.newConnection.connect(self.sendFortune)
 
@@ -74,25 +72,39 @@ class Server(QDialog):
         reachable by the current user only. Returns None on success, else why
         it failed."""
         path = self.fullServerName(name)
+        # Servers starting at once on the same leftover would each remove
+        # it, and the last would take over the first one's fresh socket:
+        # they take turns, holding a lock on the directory from the check
+        # to the listen.
         try:
-            mode = os.lstat(path).st_mode
-        except FileNotFoundError:
-            pass
-        else:
-            if not stat.S_ISSOCK(mode):
-                return arg(self.tr("%1 exists and is not a socket"), path)
-            if self.isServedByAnother(path):
-                return arg(self.tr("another server is already listening on %1"), path)
-            # Nobody accepts on it: a crashed server's leftover.
-            QLocalServer.removeServer(name)
+            directory = os.open(os.path.dirname(path) or ".", os.O_RDONLY)
+        except OSError:
+            directory = None  # listen() will say what is wrong with it
+        try:
+            if directory is not None:
+                fcntl.flock(directory, fcntl.LOCK_EX)
+            try:
+                mode = os.lstat(path).st_mode
+            except FileNotFoundError:
+                pass
+            else:
+                if not stat.S_ISSOCK(mode):
+                    return arg(self.tr("%1 exists and is not a socket"), path)
+                if self.isServedByAnother(path):
+                    return arg(self.tr("another server is already listening on %1"), path)
+                # Nobody accepts on it: a crashed server's leftover.
+                QLocalServer.removeServer(name)
 
-        # Not QLocalServer.UserAccessOption: on Unix it binds elsewhere and
-        # renames the socket over the name, taking over a live server's.
-        oldUmask = os.umask(0o077)
-        try:
-            listening = self.server.listen(name)
+            # Not QLocalServer.UserAccessOption: on Unix it binds elsewhere
+            # and renames the socket over the name, taking over a live one.
+            oldUmask = os.umask(0o077)
+            try:
+                listening = self.server.listen(name)
+            finally:
+                os.umask(oldUmask)
         finally:
-            os.umask(oldUmask)
+            if directory is not None:
+                os.close(directory)  # and with it the lock
         return None if listening else self.server.errorString()
 
     @staticmethod
@@ -117,9 +129,9 @@ class Server(QDialog):
 
     @pyqtSlot()
     def sendFortune(self):
-        # Pick a random fortune, framed with QDataStream (a size prefix, then
-        # the QString) in the layout chosen with --wire.
-        block = self.blocks[random.randrange(len(self.blocks))]
+        # Pick a random fortune and frame it with QDataStream (a size prefix,
+        # then the QString) in the layout chosen with --wire.
+        block = frame(random.choice(self.fortunes), self.wire)
 
         # The socket is a child of the server; it deletes itself once the
         # client has been disconnected.

@@ -4,6 +4,7 @@ a framing bug in a program shows up as a bad reply), the C helpers built at
 run time, CPU pinning, and process clean-up."""
 
 import contextlib
+import glob
 import hashlib
 import os
 import shutil
@@ -17,7 +18,9 @@ import uuid
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH)
-CXX_EXAMPLES = "/usr/lib/x86_64-linux-gnu/qt5/examples/corelib/ipc"
+# Debian's qtbase5-examples, under the machine's multiarch directory.
+CXX_EXAMPLES = next(iter(sorted(glob.glob("/usr/lib/*/qt5/examples/corelib/ipc"))),
+                    "/usr/lib/x86_64-linux-gnu/qt5/examples/corelib/ipc")
 CXX_SERVER = os.path.join(CXX_EXAMPLES, "localfortuneserver", "localfortuneserver")
 CXX_CLIENT = os.path.join(CXX_EXAMPLES, "localfortuneclient", "localfortuneclient")
 

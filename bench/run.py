@@ -77,7 +77,7 @@ def machine():
         "qt_python": QT_VERSION_STR,
         "qtbase5_examples": examples,
         "qt_cxx": qtCxx.split("+")[0] if qtCxx else "",
-        "command": "python3 bench/run.py " + " ".join(sys.argv[1:]),
+        "command": "sh quickstart.sh bench " + " ".join(sys.argv[1:]),
         "git": first(["git", "-C", REPO, "rev-parse", "--short", "HEAD"]),
     }
 

@@ -7,6 +7,7 @@ QDataStream, as the servers do, and `FortuneReply` reads any of them from
 the bytes alone.
 """
 
+import functools
 import struct
 
 from PyQt5.QtCore import QByteArray, QDataStream, QIODevice
@@ -39,8 +40,13 @@ def utf16Length(text):
     return len(text.encode("utf-16-be")) // 2
 
 
+@functools.lru_cache(maxsize=64)
 def frame(text, layout=DEFAULT_LAYOUT):
-    """The bytes a C++ server of that generation sends for `text`."""
+    """The bytes a C++ server of that generation sends for `text`.
+
+    Remembered: a server frames its seven fortunes with QDataStream once
+    each, not at every connection (a fifth of its time per reply). The
+    QByteArray returned is shared; write it, never change it."""
     version, prefixSize, counts = LAYOUTS[layout]
     block = QByteArray()
     out = QDataStream(block, QIODevice.WriteOnly)
@@ -147,10 +153,11 @@ class FortuneReply:
         """(state, text, layout) for the bytes so far; `atEnd` says the
         server has closed the connection, so no more bytes will come.
 
-        Before the end, a reply is taken as soon as exactly one reading
-        fits and no other could still grow into a different one; where two
-        readings fit (a short reply, or text starting with U+0000), the end
-        of the stream decides."""
+        Bytes that no layout can read are refused at once; a fortune is
+        taken only at the end of the stream (every server closes the
+        connection after its one reply), so that bytes after a whole reply,
+        or a reply that two layouts read, give the same verdict however the
+        stream is split."""
         complete, pending, tooLarge = {}, [], False
         for layout in LAYOUTS:
             state, text = _readLayout(self.data, layout)
@@ -160,11 +167,11 @@ class FortuneReply:
                 pending.append(layout)
             elif state == _TOO_LARGE:
                 tooLarge = True
-        if complete and (atEnd or not pending):
+        if not complete and not pending:
+            return (OVERSIZED if tooLarge else MALFORMED), None, None
+        if not atEnd:
+            return WAITING, None, None
+        if complete:
             layout = next(name for name in _PREFERENCE if name in complete)
             return FORTUNE, complete[layout], layout
-        if pending:
-            return (TRUNCATED if atEnd else WAITING), None, None
-        if not complete:
-            return (OVERSIZED if tooLarge else MALFORMED), None, None
-        return WAITING, None, None
+        return TRUNCATED, None, None

@@ -1,6 +1,7 @@
 """Test configuration shared by every test: headless Qt, unique names, and
 processes that are always cleaned up."""
 
+import glob
 import itertools
 import os
 import signal
@@ -27,7 +28,9 @@ for path in (REPO, TESTS):
     if path not in sys.path:
         sys.path.insert(0, path)
 
-CXX_EXAMPLES = "/usr/lib/x86_64-linux-gnu/qt5/examples/corelib/ipc"
+# Debian's qtbase5-examples, under the machine's multiarch directory.
+CXX_EXAMPLES = next(iter(sorted(glob.glob("/usr/lib/*/qt5/examples/corelib/ipc"))),
+                    "/usr/lib/x86_64-linux-gnu/qt5/examples/corelib/ipc")
 
 _counter = itertools.count()
 

@@ -138,6 +138,17 @@ def test_garbage_gets_a_clear_message(qtbot, client, scriptedServer, messageBoxe
     assert "not a fortune in any known format" in messageBoxes[0]
 
 
+@pytest.mark.parametrize("mode", [WHOLE, BYTEWISE])
+def test_bytes_after_a_whole_reply_are_refused_however_split(qtbot, client, scriptedServer,
+                                                             messageBoxes, mode):
+    server = scriptedServer(encode("You might have mail.", "qt5.10") + b"JUNK", mode)
+    widget = client(server.path)
+    widget.statusLabel.setText("unchanged")
+    assert fetch(qtbot, widget) == "unchanged"
+    assert len(messageBoxes) == 1
+    assert "not a fortune in any known format" in messageBoxes[0]
+
+
 @pytest.mark.parametrize("wire", ["qt5.6", "qt5.10"])
 def test_oversized_reply_is_refused(qtbot, client, scriptedServer, messageBoxes, wire):
     server = scriptedServer(encode("x" * (MAX_REPLY_SIZE // 2), wire))

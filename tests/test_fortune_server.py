@@ -2,8 +2,10 @@
 
 import os
 import signal
+import socket
 import stat
 import subprocess
+import time
 
 import pytest
 
@@ -154,3 +156,30 @@ def test_a_file_that_is_not_a_socket_is_left_alone(processes, privateTmp):
     with open(path) as precious:
         assert precious.read() == "keep me"
     os.remove(path)
+
+
+def test_servers_starting_together_on_a_leftover_socket_elect_one(processes, privateTmp):
+    name = uniqueName("fortune")
+    path = socketPath(name, privateTmp)
+    for _ in range(3):
+        leftover = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        leftover.bind(path)
+        leftover.close()  # a socket file nobody accepts on
+        servers = [processes.startScript("fortune_server.py", "--name", name,
+                                         env={"TMPDIR": privateTmp}) for _ in range(6)]
+        waitUntilServing(path)
+        # All but one give up; the one left serves on the name.
+        deadline = time.monotonic() + 30
+        while sum(server.poll() is not None for server in servers) < len(servers) - 1 \
+                and time.monotonic() < deadline:
+            time.sleep(0.02)
+        refused = [server for server in servers if server.poll() is not None]
+        running = [server for server in servers if server.poll() is None]
+        for server in refused:
+            assert server.returncode == 1
+            assert b"already listening" in server.stderr.read()
+        assert len(running) == 1 and len(refused) == len(servers) - 1
+        assert fetch(path)
+        running[0].send_signal(signal.SIGTERM)
+        assert running[0].wait(timeout=30) == 0
+        assert not os.path.exists(path)

@@ -34,20 +34,28 @@ def test_every_split_gives_the_same_fortune(wire):
 
 
 @pytest.mark.parametrize("wire", WIRES)
-def test_no_early_verdict_is_ever_wrong(wire):
-    # Fed a byte at a time: before the end, the reply is either still
-    # awaited or already exactly right; never a wrong text, never an error.
+def test_a_fortune_is_taken_only_at_the_end(wire):
+    # Fed a byte at a time, a valid reply is awaited to its end: bytes that
+    # might still follow could change the verdict.
     for text in TEXTS:
         data = encode(text, wire)
         reply = FortuneReply()
         for index in range(len(data)):
             reply.feed(data[index:index + 1])
-            state, got, _ = reply.verdict(atEnd=False)
-            assert state in (WAITING, FORTUNE)
-            if state == FORTUNE:
-                assert got == text
-                assert index == len(data) - 1
+            assert reply.verdict(atEnd=False)[0] == WAITING
         assert reply.verdict(atEnd=True)[:2] == (FORTUNE, text)
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_bytes_after_a_whole_reply_make_it_malformed(wire):
+    data = encode("You might have mail.", wire) + b"JUNK"
+    for split in range(len(data) + 1):
+        reply = FortuneReply()
+        reply.feed(data[:split])
+        early = reply.verdict(atEnd=False)[0]
+        assert early in (WAITING, MALFORMED)
+        reply.feed(data[split:])
+        assert reply.verdict(atEnd=True)[0] == MALFORMED
 
 
 def test_layout_is_told_from_the_bytes():
