@@ -183,3 +183,31 @@ def test_servers_starting_together_on_a_leftover_socket_elect_one(processes, pri
         running[0].send_signal(signal.SIGTERM)
         assert running[0].wait(timeout=30) == 0
         assert not os.path.exists(path)
+
+
+def test_status_label_shows_the_full_socket_path(qtbot, monkeypatch, privateTmp):
+    from fortune_server import Server
+
+    monkeypatch.setenv("TMPDIR", privateTmp)
+    name = uniqueName("fortune")
+    server = Server(name, "qt5.10")
+    qtbot.addWidget(server)
+    assert server.isListening()
+    path = socketPath(name, privateTmp)
+    assert path in server.statusLabel.text()
+    assert server.statusLabel.text().startswith("The server is running")
+    assert decodeAs(fetchServed(qtbot, path), "qt5.10") is not None
+    server.server.close()
+    assert not os.path.exists(path)
+
+
+def fetchServed(qtbot, path):
+    """fetch() from a server in this very process: its event loop must run
+    while the bare client waits, so the read happens in a thread."""
+    import threading
+
+    result = {}
+    reader = threading.Thread(target=lambda: result.setdefault("reply", fetch(path)))
+    reader.start()
+    qtbot.waitUntil(lambda: not reader.is_alive(), timeout=20000)
+    return result["reply"]
