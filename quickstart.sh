@@ -30,7 +30,7 @@ debianPackages() {
 debianPackages python3-venv qtbase5-examples
 
 benchPeers="gcc libc6-dev libx11-dev xvfb util-linux iproute2"
-testPeers="$benchPeers g++ pkg-config qtbase5-dev"
+testPeers="$benchPeers g++ pkg-config qtbase5-dev xdotool imagemagick"
 
 install() {
     [ -x .venv/bin/python ] || python3 -m venv .venv
@@ -48,7 +48,8 @@ run)
     wait
     ;;
 test)
-    # Peers: a real X server; a compiler with Qt's headers to build the
+    # Peers: a real X server, with xdotool and ImageMagick to click the C++
+    # client and look at it; a compiler with Qt's headers to build the
     # blog's own C++ shared-memory functions; what the benchmarks' smoke
     # tests need (their C helpers, taskset, ss, the plot).
     debianPackages $testPeers

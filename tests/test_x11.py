@@ -1,12 +1,15 @@
 """Under a real X server (Xvfb): the xcb platform takes -name/--name for
-itself, and the programs' --name option must still work."""
+itself, and the programs' --name option must still work; and the C++
+client, clicked, reads the Python server."""
 
 import os
 import shutil
+import subprocess
+import time
 
 import pytest
 
-from conftest import missingPeer, uniqueName
+from conftest import cxxExample, missingPeer, uniqueName
 from fortunes import fetch, socketPath, waitUntilServing
 
 
@@ -34,4 +37,54 @@ def test_name_option_survives_the_xcb_platform(xDisplay, processes, privateTmp):
     assert fetch(path)
     processes.stopAll()
     assert server.returncode == 0
+    assert not os.path.exists(path)
+
+
+def windowThirds(display, window):
+    """The window's pixels as raw RGB, cut into its top, middle and bottom
+    thirds (the C++ client's server name, status label and buttons)."""
+    pixels = subprocess.run(["import", "-window", window, "rgb:-"], env=display,
+                            capture_output=True, check=True, timeout=60).stdout
+    geometry = subprocess.run(["xdotool", "getwindowgeometry", "--shell", window], env=display,
+                              capture_output=True, text=True, check=True, timeout=60).stdout
+    width = int(dict(line.split("=") for line in geometry.split())["WIDTH"])
+    row = 3 * width
+    rows = len(pixels) // row
+    cuts = [0, rows // 3 * row, 2 * rows // 3 * row, rows * row]
+    return [pixels[cuts[i]:cuts[i + 1]] for i in range(3)]
+
+
+@pytest.mark.parametrize("wire", ["qt5.10"])
+def test_cxx_client_reads_the_python_server(xDisplay, processes, privateTmp, wire):
+    # Debian's C++ client (Qt 5.15) changes its status label only when it
+    # has read a fortune; errors open a message box instead. So its window
+    # before and after pressing Get Fortune tells whether it read the
+    # Python server's reply.
+    for tool, package in (("xdotool", "xdotool"), ("import", "imagemagick")):
+        if not shutil.which(tool):
+            missingPeer("{} not installed (apt-get install {})".format(tool, package))
+    client = cxxExample("localfortuneclient")
+    environment = dict(os.environ, TMPDIR=privateTmp, **xDisplay)
+    server = processes.startScript("fortune_server.py", "--wire", wire,
+                                   env=dict(xDisplay, TMPDIR=privateTmp))
+    path = socketPath("fortune", privateTmp)
+    waitUntilServing(path, server)
+    processes.start([client], env=dict(xDisplay, TMPDIR=privateTmp))
+    window = subprocess.run(
+        ["xdotool", "search", "--sync", "--onlyvisible", "--name", "^Local Fortune Client$"],
+        env=environment, capture_output=True, text=True, check=True, timeout=60,
+    ).stdout.split()[0]
+    _, labelBefore, buttonsBefore = windowThirds(environment, window)
+    subprocess.run(["xdotool", "key", "--window", window, "Return"], env=environment,
+                   check=True, timeout=60)
+    # Get Fortune is disabled while a request runs: done when the buttons
+    # look as before again, and read when the label has changed meanwhile.
+    deadline = time.monotonic() + 30
+    while True:
+        _, label, buttons = windowThirds(environment, window)
+        if buttons == buttonsBefore and label != labelBefore:
+            break
+        assert time.monotonic() < deadline, "the C++ client never showed a fortune"
+        time.sleep(0.1)
+    processes.stopAll()
     assert not os.path.exists(path)
