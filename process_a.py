@@ -9,8 +9,8 @@ from PyQt5.QtCore import (QBuffer, QCommandLineOption, QCommandLineParser, QCore
 from PyQt5.QtWidgets import QApplication, QWidget
 
 from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, loadForm, printError, quitOnTerminationSignals
-from qtipc.shared_memory import (findSegment, processIsRunning, removeStaleSegment, segmentKeyFile,
-                                 utf16Length)
+from qtipc.shared_memory import (findSegment, processIsRunning, removeStaleSegment,
+                                 segmentKeyFile, sharedMemoryKeyOption)
 
 # The largest segment a QByteArray, and so QBuffer and QSharedMemory, can hold.
 MAX_SIZE = 0x7fffffff - 32
@@ -33,9 +33,6 @@ class Widget_PA(QWidget):
 
     def sendStrToMemory(self, text):
         """Writes `text` to the segment of the key; True when it is there."""
-        if 4 + 4 * len(text) > MAX_SIZE and 4 + 2 * utf16Length(text) > MAX_SIZE:
-            return self.showError(self.tr("The text is too long for shared memory; nothing "
-                                          "was written."))
         try:
             # Encoded before anything is touched: the strict codec refuses
             # unpaired surrogates, so such a text leaves the old one shared.
@@ -43,6 +40,9 @@ class Widget_PA(QWidget):
         except UnicodeEncodeError:
             return self.showError(self.tr("The text is not valid Unicode (it holds unpaired "
                                           "surrogates); nothing was written."))
+        if 4 + len(encoded) > MAX_SIZE:
+            return self.showError(self.tr("The text is too long for shared memory; nothing "
+                                          "was written."))
         # 1. Set the key of the shared memory
         self.m_sharedMemory.setKey(self.m_key)
         if self.m_sharedMemory.isAttached():
@@ -182,10 +182,7 @@ def parseArguments(app):
         "text, until its window is closed or it is terminated. If that write fails, "
         "the reason goes to standard error and the exit status is 1."))
     parser.addHelpOption()
-    keyOption = QCommandLineOption(
-        "key", arg(translate("main", "Shared memory key (default: %1)."),
-                   DEFAULT_SHARED_MEMORY_KEY),
-        translate("main", "key"), DEFAULT_SHARED_MEMORY_KEY)
+    keyOption = sharedMemoryKeyOption()
     textOption = QCommandLineOption(
         "text", translate("main", "Write <text> at start-up."), translate("main", "text"))
     fileOption = QCommandLineOption(

@@ -9,7 +9,7 @@ from PyQt5.QtCore import (QBuffer, QByteArray, QCommandLineOption, QCommandLineP
 from PyQt5.QtWidgets import QApplication, QWidget
 
 from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, loadForm, printError, quitOnTerminationSignals
-from qtipc.shared_memory import fileIdentity, semaphoreKeyFile
+from qtipc.shared_memory import fileIdentity, semaphoreKeyFile, sharedMemoryKeyOption
 
 
 class Widget_PB(QWidget):
@@ -162,10 +162,7 @@ def parseArguments(app):
         "Process B: reads the text process A shares through shared memory and shows it. "
         "Start process A first and keep it open while reading."))
     parser.addHelpOption()
-    keyOption = QCommandLineOption(
-        "key", arg(translate("main", "Shared memory key (default: %1)."),
-                   DEFAULT_SHARED_MEMORY_KEY),
-        translate("main", "key"), DEFAULT_SHARED_MEMORY_KEY)
+    keyOption = sharedMemoryKeyOption()
     printOption = QCommandLineOption(
         "print", translate("main", "Read once without opening a window: write the text to "
                            "standard output (UTF-8, exactly, no newline added) and exit; "

@@ -8,10 +8,11 @@ import ctypes.util
 import functools
 import hashlib
 import os
-import re
 from collections import namedtuple
 
-from PyQt5.QtCore import QDir, QSharedMemory
+from PyQt5.QtCore import QCommandLineOption, QCoreApplication, QDir, QSharedMemory
+
+from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg
 
 # Where the kernel lists every System V shared-memory segment.
 SEGMENT_LIST = "/proc/sysvipc/shm"
@@ -123,9 +124,10 @@ def removeStaleSegment(key):
     return ""
 
 
-_OUTSIDE_BMP = re.compile("[\U00010000-\U0010ffff]")
-
-
-def utf16Length(text):
-    """How many UTF-16 code units (QChars) `text` takes."""
-    return len(text) + sum(1 for _ in _OUTSIDE_BMP.finditer(text))
+def sharedMemoryKeyOption():
+    """The --key option both programs take."""
+    translate = QCoreApplication.translate
+    return QCommandLineOption(
+        "key", arg(translate("main", "Shared memory key (default: %1)."),
+                   DEFAULT_SHARED_MEMORY_KEY),
+        translate("main", "key"), DEFAULT_SHARED_MEMORY_KEY)
