@@ -149,10 +149,13 @@ def fortuneServer(processes, privateTmp):
 
     started = []
 
-    def start(*args, name=None):
+    def start(*args, name=None, command=None, env=None, **kwargs):
+        """`command` replaces `python fortune_server.py` (an installed
+        entry point, say); `env` adds to the environment."""
         name = name or uniqueName("fortune")
-        process = processes.startScript(
-            "fortune_server.py", "--name", name, *args, env={"TMPDIR": privateTmp})
+        command = command or [sys.executable, script("fortune_server.py")]
+        process = processes.start(command + ["--name", name] + list(args),
+                                  env=dict(env or {}, TMPDIR=privateTmp), **kwargs)
         path = socketPath(name, privateTmp)
         waitUntilServing(path, process)
         started.append((process, path))

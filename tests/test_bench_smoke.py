@@ -11,7 +11,6 @@ import subprocess
 import sys
 import tempfile
 
-import pytest
 
 from conftest import REPO, missingPeer
 

@@ -110,7 +110,7 @@ def test_terminating_removes_the_socket(fortuneServer):
     assert not os.path.exists(path)
 
 
-def test_crashed_servers_socket_is_cleared(fortuneServer, processes, privateTmp):
+def test_crashed_servers_socket_is_cleared(fortuneServer):
     name = uniqueName("fortune")
     crashed, path = fortuneServer("--wire", "qt6.7", name=name)
     crashed.kill()
@@ -119,9 +119,7 @@ def test_crashed_servers_socket_is_cleared(fortuneServer, processes, privateTmp)
     with pytest.raises(ConnectionRefusedError):
         fetch(path)
 
-    successor = processes.startScript("fortune_server.py", "--name", name,
-                                      "--wire", "qt5.6", env={"TMPDIR": privateTmp})
-    waitUntilServing(path, successor)
+    successor, _ = fortuneServer("--wire", "qt5.6", name=name)
     assert decodeAs(fetch(path), "qt5.6") is not None
     successor.send_signal(signal.SIGTERM)
     assert successor.wait(timeout=30) == 0

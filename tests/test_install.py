@@ -9,7 +9,7 @@ import sysconfig
 import pytest
 
 from conftest import missingPeer, uniqueName
-from fortunes import fetch, socketPath, waitUntilServing
+from fortunes import fetch
 
 SCRIPTS = sysconfig.get_path("scripts")
 COMMANDS = ("fortune-server", "fortune-client", "process-a", "process-b")
@@ -48,16 +48,10 @@ def test_modules_and_forms_come_from_the_installed_package(installed, privateTmp
         assert path.startswith(sitePackages + os.sep), path
 
 
-def test_server_command_serves_from_any_directory(installed, processes, privateTmp):
-    name = uniqueName("fortune")
-    server = processes.start([os.path.join(SCRIPTS, "fortune-server"), "--name", name],
-                             env={"TMPDIR": privateTmp}, cwd=privateTmp)
-    path = socketPath(name, privateTmp)
-    waitUntilServing(path, server)
+def test_server_command_serves_from_any_directory(installed, fortuneServer, privateTmp):
+    # The fixture checks that it quits cleanly and removes its socket.
+    _, path = fortuneServer(command=[os.path.join(SCRIPTS, "fortune-server")], cwd=privateTmp)
     assert fetch(path)
-    processes.stopAll()
-    assert server.returncode == 0
-    assert not os.path.exists(path)
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import cxxExample, missingPeer, uniqueName
+from conftest import cxxExample, missingPeer
 from fortunes import fetch, socketPath, waitUntilServing
 
 
@@ -28,16 +28,11 @@ def xDisplay(processes):
     return {"DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
 
 
-def test_name_option_survives_the_xcb_platform(xDisplay, processes, privateTmp):
-    name = uniqueName("fortune")
-    server = processes.startScript("fortune_server.py", "--name", name,
-                                   env=dict(xDisplay, TMPDIR=privateTmp))
-    path = socketPath(name, privateTmp)
-    waitUntilServing(path, server)
+def test_name_option_survives_the_xcb_platform(xDisplay, fortuneServer):
+    # The fixture waits for the unique name it gave, not the default, and
+    # checks that the server quits cleanly and removes its socket.
+    _, path = fortuneServer(env=xDisplay)
     assert fetch(path)
-    processes.stopAll()
-    assert server.returncode == 0
-    assert not os.path.exists(path)
 
 
 def windowThirds(display, window):
