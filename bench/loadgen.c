@@ -142,7 +142,8 @@ static int tryConnect(struct slot *s, uint32_t index)
     return -1;
 }
 
-static int startSlot(struct slot *s, uint32_t index)
+/* A fresh socket for a new connection, whose clock starts now. */
+static int openSlot(struct slot *s)
 {
     s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (s->fd < 0) {
@@ -151,20 +152,22 @@ static int startSlot(struct slot *s, uint32_t index)
     }
     s->len = 0;
     s->start = nowNs();
+    return 0;
+}
+
+static int startSlot(struct slot *s, uint32_t index)
+{
+    if (openSlot(s) < 0)
+        return -1;
     return tryConnect(s, index);
 }
 
 /* A new connection that joins the queue of waiting ones (the backlog was full
- * a moment ago and nobody has been let in since): its clock starts now. */
+ * a moment ago and nobody has been let in since). */
 static int deferSlot(struct slot *s)
 {
-    s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (s->fd < 0) {
-        noteError("socket() failed", NULL);
+    if (openSlot(s) < 0)
         return -1;
-    }
-    s->len = 0;
-    s->start = nowNs();
     s->pending = 1;
     return 1;
 }
