@@ -10,10 +10,10 @@ import sys
 from PyQt5.QtCore import (QCommandLineOption, QCommandLineParser, QCoreApplication,
                           Qt, QTimer, pyqtSlot)
 from PyQt5.QtNetwork import QLocalSocket
-from PyQt5.QtWidgets import QApplication, QDialog, QMessageBox
+from PyQt5.QtWidgets import QDialog, QMessageBox
 
-from qtipc import (DEFAULT_SERVER_NAME, arg, loadForm, parseCommandLine,
-                   quitOnTerminationSignals)
+from qtipc import DEFAULT_SERVER_NAME, arg, loadForm
+from qtipc.program import parseOptions, quitOnTerminationSignals, startApplication
 from qtipc.fortune_wire import (FORTUNE, MALFORMED, MAX_REPLY_SIZE, OVERSIZED,
                                 TRUNCATED, WAITING, FortuneReply)
 
@@ -143,7 +143,7 @@ class Client(QDialog):
         self.enableGetFortuneButton()
 
 
-def parseArguments(app):
+def parseArguments():
     def tr(text):
         return QCoreApplication.translate("Client", text)
 
@@ -154,13 +154,13 @@ def parseArguments(app):
         "name", arg(tr("Server name to start with (default %1)."), DEFAULT_SERVER_NAME),
         "name", DEFAULT_SERVER_NAME)
     parser.addOption(nameOption)
-    parseCommandLine(parser, app)
+    parseOptions(parser)
     return parser.value(nameOption)
 
 
 def main():
-    app = QApplication(sys.argv)
-    serverName = parseArguments(app)
+    app = startApplication("fortune-client")
+    serverName = parseArguments()
     quitOnTerminationSignals(app)
     client = Client(serverName)
     client.show()

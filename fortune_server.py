@@ -16,10 +16,11 @@ import sys
 from PyQt5.QtCore import (QCommandLineOption, QCommandLineParser, QCoreApplication,
                           QDir, Qt, pyqtSlot)
 from PyQt5.QtNetwork import QLocalServer
-from PyQt5.QtWidgets import QApplication, QDialog, QMessageBox
+from PyQt5.QtWidgets import QDialog, QMessageBox
 
-from qtipc import (DEFAULT_SERVER_NAME, arg, canShowDialogs, loadForm,
-                   parseCommandLine, printError, quitOnTerminationSignals)
+from qtipc import DEFAULT_SERVER_NAME, arg, loadForm
+from qtipc.program import (EXIT_FAILURE, canShowDialogs, parseOptions, printError,
+                           quitOnTerminationSignals, startApplication, usageError)
 from qtipc.fortune_wire import DEFAULT_LAYOUT, LAYOUTS, frame
 
 
@@ -145,7 +146,7 @@ class Server(QDialog):
         clientConnection.disconnectFromServer()
 
 
-def parseArguments(app):
+def parseArguments():
     def tr(text):
         return QCoreApplication.translate("Server", text)
 
@@ -162,25 +163,23 @@ def parseArguments(app):
         "layout", DEFAULT_LAYOUT)
     parser.addOption(nameOption)
     parser.addOption(wireOption)
-    parseCommandLine(parser, app)
+    parseOptions(parser)
     name, wire = parser.value(nameOption), parser.value(wireOption)
     if not name:
-        printError(tr("The server name must not be empty."))
-        sys.exit(2)
+        usageError(tr("The server name must not be empty."))
     if wire not in LAYOUTS:
-        printError(arg(tr("Unknown layout %1; choose one of %2."),
+        usageError(arg(tr("Unknown layout %1; choose one of %2."),
                        wire, ", ".join(LAYOUTS)))
-        sys.exit(2)
     return name, wire
 
 
 def main():
-    app = QApplication(sys.argv)
-    name, wire = parseArguments(app)
+    app = startApplication("fortune-server")
+    name, wire = parseArguments()
     quitOnTerminationSignals(app)
     server = Server(name, wire)
     if not server.isListening():
-        sys.exit(1)
+        sys.exit(EXIT_FAILURE)
     server.show()
     sys.exit(app.exec_())
 

@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Process A: writes the text typed into its window to shared memory, where
 process B reads it. A PyQt5 port of the blog's Widget_PA."""
 
@@ -6,9 +7,11 @@ import sys
 
 from PyQt5.QtCore import (QBuffer, QCommandLineOption, QCommandLineParser, QCoreApplication,
                           QDataStream, QDeadlineTimer, QSharedMemory, QThread, QTimer, pyqtSlot)
-from PyQt5.QtWidgets import QApplication, QWidget
+from PyQt5.QtWidgets import QWidget
 
-from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, loadForm, printError, quitOnTerminationSignals
+from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, loadForm
+from qtipc.program import (EXIT_FAILURE, parseOptions, printError, quitOnTerminationSignals,
+                           startApplication, usageError)
 from qtipc.shared_memory import (findSegment, processIsRunning, removeStaleSegment,
                                  segmentKeyFile, sharedMemoryKeyOption)
 
@@ -168,7 +171,7 @@ class Widget_PA(QWidget):
         self.sendStrToMemory(self.textEdit.toPlainText())
 
 
-def parseArguments(app):
+def parseArguments():
     """The key and the text to write at start-up (None for none); exits with
     a message on bad options."""
     translate = QCoreApplication.translate
@@ -181,7 +184,6 @@ def parseArguments(app):
         "is printed to standard output; the program then keeps running, holding the "
         "text, until its window is closed or it is terminated. If that write fails, "
         "the reason goes to standard error and the exit status is 1."))
-    parser.addHelpOption()
     keyOption = sharedMemoryKeyOption()
     textOption = QCommandLineOption(
         "text", translate("main", "Write <text> at start-up."), translate("main", "text"))
@@ -192,19 +194,15 @@ def parseArguments(app):
     parser.addOption(keyOption)
     parser.addOption(textOption)
     parser.addOption(fileOption)
-    parser.process(app)
-
-    def fail(message):
-        printError(message)
-        sys.exit(1)
+    parseOptions(parser)
 
     key = parser.value(keyOption)
     if not key:
-        fail(translate("main", "The key must not be empty."))
+        usageError(translate("main", "The key must not be empty."))
     if parser.positionalArguments():
-        fail(arg(translate("main", "Unexpected argument: %1"), parser.positionalArguments()[0]))
+        usageError(arg(translate("main", "Unexpected argument: %1"), parser.positionalArguments()[0]))
     if parser.isSet(textOption) and parser.isSet(fileOption):
-        fail(translate("main", "Give either --text or --text-file, not both."))
+        usageError(translate("main", "Give either --text or --text-file, not both."))
     if parser.isSet(textOption):
         return key, parser.value(textOption)
     if not parser.isSet(fileOption):
@@ -217,12 +215,14 @@ def parseArguments(app):
             with open(path, "rb") as file:
                 data = file.read()
     except OSError as error:
-        fail(arg(translate("main", "Cannot read %1: %2"), path, error.strerror or error))
+        printError(arg(translate("main", "Cannot read %1: %2"), path, error.strerror or error))
+        sys.exit(EXIT_FAILURE)
     try:
         return key, data.decode("utf-8")
     except UnicodeDecodeError as error:
-        fail(arg(translate("main", "%1 is not UTF-8 text (byte %2 is invalid)."),
-                 path, error.start))
+        printError(arg(translate("main", "%1 is not UTF-8 text (byte %2 is invalid)."),
+                       path, error.start))
+        sys.exit(EXIT_FAILURE)
 
 
 def writeAtStartUp(widget, text):
@@ -232,13 +232,13 @@ def writeAtStartUp(widget, text):
         # For scripts, and so not translated.
         print("written {} bytes".format(widget.m_sharedMemory.size()), flush=True)
     else:
-        QCoreApplication.exit(1)
+        QCoreApplication.exit(EXIT_FAILURE)
 
 
 def main():
-    app = QApplication(sys.argv)
+    app = startApplication("process-a")
     quitOnTerminationSignals(app)
-    key, text = parseArguments(app)
+    key, text = parseArguments()
     widget = Widget_PA(key)
     widget.show()
     if text is not None:

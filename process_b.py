@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Process B: reads the text process A put in shared memory and shows it. A
 PyQt5 port of the blog's Widget_PB."""
 
@@ -6,9 +7,11 @@ import sys
 
 from PyQt5.QtCore import (QBuffer, QByteArray, QCommandLineOption, QCommandLineParser,
                           QCoreApplication, QDataStream, QSharedMemory, pyqtSlot)
-from PyQt5.QtWidgets import QApplication, QWidget
+from PyQt5.QtWidgets import QWidget
 
-from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, loadForm, printError, quitOnTerminationSignals
+from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, loadForm
+from qtipc.program import (EXIT_FAILURE, parseOptions, printError, quitOnTerminationSignals,
+                           startApplication, usageError)
 from qtipc.shared_memory import fileIdentity, semaphoreKeyFile, sharedMemoryKeyOption
 
 
@@ -152,7 +155,7 @@ class Widget_PB(QWidget):
         self.textEdit.setPlainText(self.loadStrFromMemory())
 
 
-def parseArguments(app):
+def parseArguments():
     """The key and whether to print the text instead of opening a window;
     exits with a message on bad options."""
     translate = QCoreApplication.translate
@@ -161,7 +164,6 @@ def parseArguments(app):
         "main",
         "Process B: reads the text process A shares through shared memory and shows it. "
         "Start process A first and keep it open while reading."))
-    parser.addHelpOption()
     keyOption = sharedMemoryKeyOption()
     printOption = QCommandLineOption(
         "print", translate("main", "Read once without opening a window: write the text to "
@@ -170,7 +172,7 @@ def parseArguments(app):
                            "with status 1."))
     parser.addOption(keyOption)
     parser.addOption(printOption)
-    parser.process(app)
+    parseOptions(parser)
     key = parser.value(keyOption)
     error = None
     if not key:
@@ -178,8 +180,7 @@ def parseArguments(app):
     elif parser.positionalArguments():
         error = arg(translate("main", "Unexpected argument: %1"), parser.positionalArguments()[0])
     if error:
-        printError(error)
-        sys.exit(1)
+        usageError(error)
     return key, parser.isSet(printOption)
 
 
@@ -187,18 +188,18 @@ def printStrFromMemory(widget):
     """--print: the exit status."""
     text = widget.loadStrFromMemory()
     if widget.errorString():
-        return 1
+        return EXIT_FAILURE
     try:
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.buffer.flush()
     except BrokenPipeError:
-        return 1
+        return EXIT_FAILURE
     return 0
 
 
 def main():
-    app = QApplication(sys.argv)
-    key, printOnly = parseArguments(app)
+    app = startApplication("process-b")
+    key, printOnly = parseArguments()
     widget = Widget_PB(key)
     if printOnly:
         sys.exit(printStrFromMemory(widget))

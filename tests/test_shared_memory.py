@@ -587,16 +587,17 @@ def test_a_refused_write_shows_why_in_the_window(ipc, qtbot):
 
 # --- Command lines -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("args, message", [
-    (["--text", "a", "--text-file", "b"], "either --text or --text-file"),
-    (["--text-file", "/nonexistent/text"], "Cannot read /nonexistent/text"),
-    (["--key", ""], "The key must not be empty."),
-    (["--no-such-option"], "Unknown option 'no-such-option'"),
-    (["stray"], "Unexpected argument: stray"),
+@pytest.mark.parametrize("args, status, message", [
+    (["--text", "a", "--text-file", "b"], 2, "either --text or --text-file"),
+    (["--text-file", "/nonexistent/text"], 1, "Cannot read /nonexistent/text"),
+    (["--key", ""], 2, "The key must not be empty."),
+    (["--no-such-option"], 2, "Unknown option 'no-such-option'"),
+    (["stray"], 2, "Unexpected argument: stray"),
 ], ids=["text-and-file", "missing-file", "empty-key", "unknown-option", "positional"])
-def test_a_rejects_bad_options_clearly(ipc, processes, args, message):
-    status, out, err = run(processes, "process_a.py", *args)
-    assert status == 1 and message in err and "Traceback" not in err
+def test_a_rejects_bad_options_clearly(ipc, processes, args, status, message):
+    """A usage error exits 2, a file that cannot be read 1 (the convention)."""
+    exitStatus, out, err = run(processes, "process_a.py", *args)
+    assert exitStatus == status and message in err and "Traceback" not in err
 
 
 def test_a_rejects_a_file_that_is_not_utf8(ipc, processes, tmp_path):

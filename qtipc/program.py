@@ -1,0 +1,139 @@
+"""The one convention the four programs share: how each starts its
+application, takes its options, says what went wrong and exits.
+
+- Options are parsed by `parseOptions()`: `--help` and `--version` print
+  and exit 0 (with no display needed), a usage error is said on stderr and
+  exits EXIT_USAGE.
+- A failure is said in the window and on stderr (`printError()`); a program
+  that gives up exits EXIT_FAILURE.
+- The translation context of a string is the class it belongs to.
+"""
+
+import os
+import signal
+import sys
+
+from PyQt5.QtCore import (QCommandLineParser, QCoreApplication, QLibraryInfo, QLocale,
+                          QSocketNotifier, QTimer, QTranslator)
+
+from qtipc import __version__
+
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+TRANSLATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "translations")
+
+# Arguments that only ask for text: they get a QCoreApplication, so that
+# they work where no display is (QApplication aborts there).
+_TEXT_ONLY = {"-h", "-?", "--help", "-help", "--help-all", "-v", "--version"}
+
+# Platforms on which a modal dialog can never be answered.
+_HEADLESS_PLATFORMS = ("offscreen", "minimal")
+
+
+def startApplication(applicationName):
+    """The program's application, with its translations installed (before
+    any window is built or option parsed). A QApplication, except when the
+    command line asks only for help or the version."""
+    if _TEXT_ONLY.intersection(sys.argv[1:]):
+        app = QCoreApplication(sys.argv)
+    else:
+        from PyQt5.QtWidgets import QApplication
+        app = QApplication(sys.argv)
+    app.setApplicationName(applicationName)
+    app.setApplicationVersion(__version__)
+    installTranslations(app)
+    return app
+
+
+def installTranslations(app):
+    """The project's and Qt's own translations for the system locale (LANG,
+    LC_ALL, LC_MESSAGES); where there are none, the English source stays."""
+    locale = QLocale.system()
+    if locale.language() in (QLocale.C, QLocale.English):
+        return
+    qtDir = QLibraryInfo.location(QLibraryInfo.TranslationsPath)
+    translators = []
+    for name, directory in (("qtipc", TRANSLATIONS_DIR), ("qtbase", qtDir)):
+        translator = QTranslator(app)
+        if translator.load(locale, name, "_", directory):
+            app.installTranslator(translator)
+            translators.append(translator)
+    app._translators = translators
+
+
+def parseOptions(parser):
+    """QCommandLineParser.process() by the convention: adds --help and
+    --version; exits 0 after printing either, EXIT_USAGE after saying what
+    is wrong with the command line.
+
+    Qt takes its own options (-platform, -style, and on X11 -name, which it
+    also accepts as --name) out of QCoreApplication.arguments(). Values are
+    read from sys.argv as given, so that --name still reaches the program,
+    while only what Qt left over may hold a misspelt option."""
+    helpOption = parser.addHelpOption()
+    versionOption = parser.addVersionOption()
+    parser.parse(sys.argv)
+    if parser.isSet(helpOption) or parser.isSet("help-all"):
+        parser.showHelp(0)
+    if parser.isSet(versionOption):
+        parser.showVersion()
+    if not parser.parse(QCoreApplication.arguments()):
+        usageError(parser.errorText())
+    parser.parse(sys.argv)
+
+
+def usageError(message):
+    """Says what is wrong with the command line and exits EXIT_USAGE."""
+    printError(message)
+    printError(QCoreApplication.translate(
+        "main", "Try '%1 --help' for more information.").replace(
+            "%1", QCoreApplication.applicationName()))
+    sys.exit(EXIT_USAGE)
+
+
+def printError(text):
+    print(text, file=sys.stderr, flush=True)
+
+
+def canShowDialogs():
+    """False where a modal dialog would wait for a click that cannot come."""
+    from PyQt5.QtGui import QGuiApplication
+    return QGuiApplication.platformName() not in _HEADLESS_PLATFORMS
+
+
+def quitOnTerminationSignals(app):
+    """Makes SIGINT, SIGTERM and SIGHUP (the terminal closed) quit the event
+    loop, so that the programs clean up (socket file, shared memory) as when
+    their window is closed. Python runs signal handlers only between
+    bytecodes, and the Qt event loop is C++, so the signal wakes it through
+    a pipe (a socket pair on Windows, where set_wakeup_fd takes sockets)."""
+    if os.name == "nt":
+        import socket
+        receiver, sender = socket.socketpair()
+        receiver.setblocking(False)
+        sender.setblocking(False)
+        readFd, writeFd, keep = receiver.fileno(), sender.fileno(), (receiver, sender)
+    else:
+        readFd, writeFd = os.pipe()
+        os.set_blocking(readFd, False)
+        os.set_blocking(writeFd, False)
+        keep = ()
+    signal.set_wakeup_fd(writeFd)
+    notifier = QSocketNotifier(readFd, QSocketNotifier.Read, app)
+
+    def drain():
+        try:
+            os.read(readFd, 64) if not keep else keep[0].recv(64)
+        except OSError:
+            pass
+
+    notifier.activated.connect(drain)
+    # Through a zero timer, so that a signal that comes before the event
+    # loop runs still quits it once it does (quit() alone would be lost).
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name),
+                          lambda *_: QTimer.singleShot(0, QCoreApplication.quit))
+    # Kept as long as the application.
+    app._terminationSignalWakeup = (readFd, writeFd, keep, notifier)
