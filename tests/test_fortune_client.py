@@ -55,6 +55,20 @@ def test_widgets_are_named_as_in_the_cpp(client):
     assert widget.statusLabel.text()
 
 
+def test_buttons_keep_their_natural_width_on_the_right(qtbot, client):
+    # As in the C++ dialog: the spacer takes the room, however wide the window.
+    widget = client("fortune")
+    widget.show()
+    qtbot.waitExposed(widget)
+    for width in (widget.sizeHint().width(), 2 * widget.sizeHint().width()):
+        widget.resize(width, widget.height())
+        qtbot.waitUntil(lambda: widget.quitButton.geometry().right()
+                        == widget.statusLabel.geometry().right())
+        for button in (widget.getFortuneButton, widget.quitButton):
+            assert button.width() == button.sizeHint().width()
+        assert widget.getFortuneButton.x() > widget.statusLabel.x()
+
+
 def test_button_is_disabled_while_the_name_is_empty(qtbot, client):
     widget = client("fortune")
     widget.hostLineEdit.clear()
