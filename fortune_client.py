@@ -20,7 +20,6 @@ from qtipc.fortune_wire import LAYOUTS, FortuneReply
 class Client(QDialog):
     # A server that has sent nothing for this long is judged by what it sent.
     REPLY_TIMEOUT_MS = 5000
-    # A server with a single fortune would otherwise be asked forever.
     MAX_REPEATED_ASKS = 10
 
     def __init__(self, serverName=DEFAULT_SERVER_NAME, parent=None):
@@ -52,7 +51,9 @@ class Client(QDialog):
         self.getFortuneButton.setEnabled(False)
         self.blockSize = 0
         self.reply.clear()
-        self.requestRunning = False  # what abort() signals is not this request's
+        # Connect to the server; abort() drops the current connection and
+        # resets the socket (what it signals is not this request's).
+        self.requestRunning = False
         self.socket.abort()
         self.requestRunning = True
         self.socket.connectToServer(self.hostLineEdit.text())
@@ -71,7 +72,8 @@ class Client(QDialog):
         if self.reply.problem():
             return self.displayProblem(self.reply.problem())
 
-        # Read the block size, then the fortune, in the layout recognised.
+        # Read the received data: the block size, then the fortune, with
+        # QDataStream in the layout recognised (the blog's is qt4).
         version, prefixSize, _ = LAYOUTS[self.reply.layout]
         in_ = QDataStream(self.reply.data)
         in_.setVersion(version)
@@ -81,7 +83,8 @@ class Client(QDialog):
             self.blockSize = in_.readUInt32()
         nextFortune = in_.readQString()
 
-        # The same fortune twice in a row: ask again, since they are random.
+        # The same fortune twice in a row: ask again, since they are random
+        # (but not forever: a server may have only one).
         if nextFortune == self.currentFortune and self.repeatedAsks < self.MAX_REPEATED_ASKS:
             self.repeatedAsks += 1
             QTimer.singleShot(0, self.requestNewFortune)
