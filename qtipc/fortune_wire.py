@@ -150,7 +150,7 @@ class FortuneReply:
         self.data = QByteArray()
         self.closed = False
         self.quietSeconds = None
-        self.judge()
+        self.state, self.layout = WAITING, None  # no bytes yet: any layout may follow
 
     def feed(self, chunk):
         self.data.append(chunk)
@@ -170,9 +170,9 @@ class FortuneReply:
     def collect(self, socket):
         """Adds what the QLocalSocket `socket` has received (and whether it
         is closed); True once the reply is judged, False while WAITING."""
-        self.feed(socket.readAll())
-        if socket.state() == QLocalSocket.UnconnectedState:
-            self.serverClosed()
+        self.data.append(socket.readAll())
+        self.closed = self.closed or socket.state() == QLocalSocket.UnconnectedState
+        self.judge()  # once per read: it reads the lengths of every layout
         return self.state != WAITING
 
     def size(self):
