@@ -8,20 +8,18 @@ of any C++ server generation, told apart from the bytes) and shows it.
 import sys
 
 from PyQt5.QtCore import (QCommandLineOption, QCommandLineParser, QCoreApplication,
-                          Qt, QTimer, pyqtSlot)
+                          QDataStream, Qt, QTimer, pyqtSlot)
 from PyQt5.QtNetwork import QLocalSocket
 from PyQt5.QtWidgets import QDialog, QMessageBox
 
 from qtipc import DEFAULT_SERVER_NAME, arg, loadForm
-from qtipc.program import parseOptions, quitOnTerminationSignals, startApplication
-from qtipc.fortune_wire import (FORTUNE, MALFORMED, MAX_REPLY_SIZE, OVERSIZED,
-                                TRUNCATED, WAITING, FortuneReply)
+from qtipc.program import parseOptions, printError, quitOnTerminationSignals, startApplication
+from qtipc.fortune_wire import LAYOUTS, FortuneReply
 
 
 class Client(QDialog):
-    # A server that has gone this long without sending anything has failed.
+    # A server that has sent nothing for this long is judged by what it sent.
     REPLY_TIMEOUT_MS = 5000
-    # A server with a single fortune would otherwise be asked forever.
     MAX_REPEATED_ASKS = 10
 
     def __init__(self, serverName=DEFAULT_SERVER_NAME, parent=None):
@@ -31,13 +29,12 @@ class Client(QDialog):
         self.hostLineEdit.setText(serverName)
 
         self.socket = QLocalSocket(self)
-        self.reply = FortuneReply()
+        self.blockSize = 0
         self.currentFortune = None
+        self.reply = FortuneReply()
         self.requestRunning = False
         self.repeatedAsks = 0
-        self.replyTimer = QTimer(self)
-        self.replyTimer.setSingleShot(True)
-        self.replyTimer.setInterval(self.REPLY_TIMEOUT_MS)
+        self.replyTimer = QTimer(self, singleShot=True, interval=self.REPLY_TIMEOUT_MS)
 
         self.hostLineEdit.textChanged.connect(self.enableGetFortuneButton)
         self.getFortuneButton.clicked.connect(self.requestNewFortune)
@@ -52,8 +49,10 @@ class Client(QDialog):
     @pyqtSlot()
     def requestNewFortune(self):
         self.getFortuneButton.setEnabled(False)
+        self.blockSize = 0
         self.reply.clear()
-        # Drop any earlier connection, then connect to the server.
+        # Connect to the server; abort() drops the current connection and
+        # resets the socket (what it signals is not this request's).
         self.requestRunning = False
         self.socket.abort()
         self.requestRunning = True
@@ -64,21 +63,28 @@ class Client(QDialog):
     def readFortune(self):
         if not self.requestRunning:
             return
-        # Collect what has arrived; the fortune is read only once whole
-        # (the blog's client read the string before it had all arrived).
-        self.reply.feed(bytes(self.socket.readAll()))
-        atEnd = self.socket.state() == QLocalSocket.UnconnectedState
-        state, nextFortune, _ = self.reply.verdict(atEnd)
-        if state == WAITING:
+        # Collect the reply until it is whole and the server has closed (the
+        # blog reads before all of it may have come, and trusts any bytes).
+        if not self.reply.collect(self.socket):
             self.replyTimer.start()  # the server is still talking
             return
         self.finishRequest()
+        if self.reply.problem():
+            return self.displayProblem(self.reply.problem())
 
-        if state != FORTUNE:
-            self.showProblem(self.describeBadReply(state))
-            return
+        # Read the received data: the block size, then the fortune, with
+        # QDataStream in the layout recognised (the blog's is qt4).
+        version, prefixSize, _ = LAYOUTS[self.reply.layout]
+        in_ = QDataStream(self.reply.data)
+        in_.setVersion(version)
+        if prefixSize == 2:
+            self.blockSize = in_.readUInt16()
+        elif prefixSize == 4:
+            self.blockSize = in_.readUInt32()
+        nextFortune = in_.readQString()
 
-        # The same fortune twice in a row: ask again, since they are random.
+        # The same fortune twice in a row: ask again, since they are random
+        # (but not forever: a server may have only one).
         if nextFortune == self.currentFortune and self.repeatedAsks < self.MAX_REPEATED_ASKS:
             self.repeatedAsks += 1
             QTimer.singleShot(0, self.requestNewFortune)
@@ -91,54 +97,39 @@ class Client(QDialog):
 
     @pyqtSlot(QLocalSocket.LocalSocketError)
     def displayError(self, socketError):
-        if socketError == QLocalSocket.PeerClosedError:
-            return  # the normal end of a reply; readFortune() judges it
-        if not self.requestRunning:
-            return
+        if socketError == QLocalSocket.PeerClosedError or not self.requestRunning:
+            return  # a reply's normal end (readFortune() judges it), or not ours
         self.finishRequest()
         if socketError == QLocalSocket.ServerNotFoundError:
-            self.showProblem(self.tr("The host was not found. Please check the "
-                                     "host name and port settings."))
+            self.displayProblem(self.tr("The host was not found. Please check the "
+                                        "host name and port settings."))
         elif socketError == QLocalSocket.ConnectionRefusedError:
-            self.showProblem(self.tr("The connection was refused by the peer. "
-                                     "Make sure the fortune server is running, "
-                                     "and check that the host name and port "
-                                     "settings are correct."))
+            self.displayProblem(self.tr("The connection was refused by the peer. "
+                                        "Make sure the fortune server is running, "
+                                        "and check that the host name and port "
+                                        "settings are correct."))
         else:
-            self.showProblem(arg(self.tr("The following error occurred: %1."),
-                                 self.socket.errorString()))
+            self.displayProblem(arg(self.tr("The following error occurred: %1."),
+                                    self.socket.errorString()))
 
     @pyqtSlot()
     def replyTimedOut(self):
-        if not self.requestRunning:
-            return
-        self.finishRequest()
-        self.showProblem(arg(self.tr("The server did not send a fortune within "
-                                     "%1 seconds."), "{:g}".format(self.replyTimer.interval() / 1000)))
+        # The server has gone quiet without closing: judge what it has sent.
+        self.reply.waitIsOver(self.replyTimer.interval() / 1000)
+        self.readFortune()
 
     @pyqtSlot()
     def enableGetFortuneButton(self):
-        self.getFortuneButton.setEnabled(
-            bool(self.hostLineEdit.text()) and not self.requestRunning)
+        self.getFortuneButton.setEnabled(bool(self.hostLineEdit.text()) and not self.requestRunning)
 
     def finishRequest(self):
         self.requestRunning = False
         self.replyTimer.stop()
         self.socket.abort()
 
-    def describeBadReply(self, state):
-        if state == TRUNCATED:
-            return arg(self.tr("The server closed the connection after %1 bytes, "
-                               "before a whole fortune had arrived."), self.reply.size())
-        if state == OVERSIZED:
-            return arg(self.tr("The server's reply is longer than %1 bytes; "
-                               "no fortune is that long."), MAX_REPLY_SIZE)
-        assert state == MALFORMED
-        head = bytes(self.reply.data[:16]).hex(" ")
-        return arg(self.tr("The server's reply is not a fortune in any known "
-                           "format (%1 bytes, starting %2)."), self.reply.size(), head)
-
-    def showProblem(self, message):
+    def displayProblem(self, message):
+        # Said in the window, as the blog does, and on stderr.
+        printError(message)
         QMessageBox.information(self, self.tr("Fortune Client"), message)
         self.enableGetFortuneButton()
 

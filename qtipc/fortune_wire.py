@@ -3,14 +3,17 @@
 Every generation of Qt's C++ fortune server frames the fortune (a QString)
 differently; all of them close the connection after one reply. LAYOUTS maps
 each layout's name to how it is framed; `frame()` writes one with
-QDataStream, as the servers do, and `FortuneReply` reads any of them from
-the bytes alone.
+QDataStream, as the servers do, and `FortuneReply` recognises which one a
+reply is in, from the bytes alone, and whether it is exactly one whole
+fortune.
 """
 
 import functools
-import struct
 
-from PyQt5.QtCore import QByteArray, QDataStream, QIODevice
+from PyQt5.QtCore import QByteArray, QCoreApplication, QDataStream, QIODevice
+from PyQt5.QtNetwork import QLocalSocket
+
+from qtipc import arg
 
 QT4, QT5_6, QT5_10, QT6_7 = "qt4", "qt5.6", "qt5.10", "qt6.7"
 
@@ -69,109 +72,152 @@ def frame(text, layout=DEFAULT_LAYOUT):
     return block
 
 
-# What FortuneReply.verdict() can say.
-WAITING, FORTUNE, TRUNCATED, MALFORMED, OVERSIZED = (
-    "waiting", "fortune", "truncated", "malformed", "oversized")
+# What a FortuneReply is judged to be.
+WAITING = "waiting"      # more bytes may come and change the verdict
+FORTUNE = "fortune"      # exactly one whole reply, in `layout`
+TRUNCATED = "truncated"  # the server closed before a whole reply
+STALLED = "stalled"      # the server went quiet before a whole reply
+MALFORMED = "malformed"  # no more bytes could make these a reply
+OVERSIZED = "oversized"  # a reply announced as longer than MAX_REPLY_SIZE
 
 _NEED_MORE, _COMPLETE, _INVALID, _TOO_LARGE = range(4)
 
 
 def _readLayout(data, layout):
-    """Reads `data` as a whole reply in `layout`.
+    """Reads the QByteArray `data` as a reply in `layout`, with QDataStream
+    as the client reads it, as far as the lengths go (the string itself is
+    the client's to read).
 
-    Returns (_NEED_MORE, None) while the bytes so far could still become
-    one, (_COMPLETE, text) when they are exactly one, (_TOO_LARGE, None)
-    when they announce, consistently, a reply longer than MAX_REPLY_SIZE,
-    and (_INVALID, None) when no more bytes could make them one."""
-    _, prefixSize, counts = LAYOUTS[layout]
-    have = len(data)
+    Returns _NEED_MORE while the bytes so far could still become one reply,
+    _COMPLETE when they are exactly one, _TOO_LARGE when they announce,
+    consistently, a reply longer than MAX_REPLY_SIZE, and _INVALID when no
+    more bytes could make them one."""
+    version, prefixSize, counts = LAYOUTS[layout]
+    have = data.size()
+    in_ = QDataStream(data)
+    in_.setVersion(version)
     if have < prefixSize:
-        return _NEED_MORE, None
+        return _NEED_MORE
     if prefixSize == 2:
-        (prefix,) = struct.unpack_from(">H", data)
+        prefix = in_.readUInt16()
     elif prefixSize == 4:
-        (prefix,) = struct.unpack_from(">I", data)
+        prefix = in_.readUInt32()
 
     # What the prefix alone says about the total size.
-    if counts == "bytes":
-        if prefix < 4:
-            return _INVALID, None
-        if have > prefixSize + prefix:
-            return _INVALID, None
-    elif counts == "characters":
-        if have > prefixSize + 4 + 2 * prefix:
-            return _INVALID, None
+    if counts == "bytes" and (prefix < 4 or have > prefixSize + prefix):
+        return _INVALID
+    if counts == "characters" and have > prefixSize + 4 + 2 * prefix:
+        return _INVALID
 
     if have < prefixSize + 4:
-        return _NEED_MORE, None
-    (length,) = struct.unpack_from(">I", data, prefixSize)
-    if length == NULL_LENGTH:
-        stringBytes = 0
-    elif length % 2:
-        return _INVALID, None  # UTF-16 comes in pairs of bytes
-    else:
-        stringBytes = length
+        return _NEED_MORE
+    length = in_.readUInt32()
+    stringBytes = 0 if length == NULL_LENGTH else length
+    if stringBytes % 2:
+        return _INVALID  # UTF-16 comes in pairs of bytes
 
     # The redundant length must agree with the string's own.
     if counts == "bytes" and prefix != 4 + stringBytes:
-        return _INVALID, None
+        return _INVALID
     if counts == "characters" and 2 * prefix != stringBytes:
-        return _INVALID, None
+        return _INVALID
 
     total = prefixSize + 4 + stringBytes
     if total > MAX_REPLY_SIZE:
         # Two lengths that agree are an oversized reply; one alone is as
         # likely to be garbage.
-        return (_TOO_LARGE if counts else _INVALID), None
+        return _TOO_LARGE if counts else _INVALID
     if have > total:
-        return _INVALID, None
-    if have < total:
-        return _NEED_MORE, None
-    if length == NULL_LENGTH:
-        return _COMPLETE, ""
-    start = prefixSize + 4
-    return _COMPLETE, bytes(data[start:total]).decode("utf-16-be", "replace")
+        return _INVALID
+    return _COMPLETE if have == total else _NEED_MORE
 
 
 class FortuneReply:
-    """Collects a server's reply, however it is split across reads, and
-    tells which layout it is in from the bytes themselves."""
+    """A server's reply, collected however it is split across reads, and
+    judged from its bytes alone: `state` says what it is and, for a
+    FORTUNE, `layout` says which layout to read it in.
+
+    Bytes that no layout can read are refused at once. A fortune is taken
+    only at the end: when the server has closed the connection (every
+    server does after its one reply) or has gone quiet for the client's
+    whole wait. So bytes after a whole reply, or a reply that two layouts
+    read, give the same verdict however the stream is split."""
 
     def __init__(self):
-        self.data = bytearray()
+        self.clear()
 
     def clear(self):
-        self.data = bytearray()
+        self.data = QByteArray()
+        self.closed = False
+        self.quietSeconds = None
+        self.state, self.layout = WAITING, None  # no bytes yet: any layout may follow
 
     def feed(self, chunk):
-        self.data += chunk
+        self.data.append(chunk)
+        self.judge()
+
+    def serverClosed(self):
+        """No more bytes will come."""
+        self.closed = True
+        self.judge()
+
+    def waitIsOver(self, seconds):
+        """The server has sent nothing for `seconds` and still not closed:
+        what it has sent is all it will be judged by."""
+        self.quietSeconds = seconds
+        self.judge()
+
+    def collect(self, socket):
+        """Adds what the QLocalSocket `socket` has received (and whether it
+        is closed); True once the reply is judged, False while WAITING."""
+        self.data.append(socket.readAll())
+        self.closed = self.closed or socket.state() == QLocalSocket.UnconnectedState
+        self.judge()  # once per read: it reads the lengths of every layout
+        return self.state != WAITING
 
     def size(self):
-        return len(self.data)
+        return self.data.size()
 
-    def verdict(self, atEnd):
-        """(state, text, layout) for the bytes so far; `atEnd` says the
-        server has closed the connection, so no more bytes will come.
-
-        Bytes that no layout can read are refused at once; a fortune is
-        taken only at the end of the stream (every server closes the
-        connection after its one reply), so that bytes after a whole reply,
-        or a reply that two layouts read, give the same verdict however the
-        stream is split."""
-        complete, pending, tooLarge = {}, [], False
+    def judge(self):
+        complete, pending, tooLarge = set(), False, False
         for layout in LAYOUTS:
-            state, text = _readLayout(self.data, layout)
+            state = _readLayout(self.data, layout)
             if state == _COMPLETE:
-                complete[layout] = text
-            elif state == _NEED_MORE:
-                pending.append(layout)
-            elif state == _TOO_LARGE:
-                tooLarge = True
+                complete.add(layout)
+            pending = pending or state == _NEED_MORE
+            tooLarge = tooLarge or state == _TOO_LARGE
+        self.layout = None
         if not complete and not pending:
-            return (OVERSIZED if tooLarge else MALFORMED), None, None
-        if not atEnd:
-            return WAITING, None, None
-        if complete:
-            layout = next(name for name in _PREFERENCE if name in complete)
-            return FORTUNE, complete[layout], layout
-        return TRUNCATED, None, None
+            self.state = OVERSIZED if tooLarge else MALFORMED
+        elif not self.closed and self.quietSeconds is None:
+            self.state = WAITING
+        elif complete:
+            self.state = FORTUNE
+            self.layout = next(name for name in _PREFERENCE if name in complete)
+        else:
+            self.state = TRUNCATED if self.closed else STALLED
+
+    def problem(self):
+        """What is wrong with the reply, said for the user; None for a
+        whole fortune (and while WAITING)."""
+        def tr(text):
+            return QCoreApplication.translate("FortuneReply", text)
+
+        if self.state == TRUNCATED:
+            return arg(tr("The server closed the connection after %1 bytes, before "
+                          "a whole fortune had arrived."), self.size())
+        if self.state == STALLED and not self.size():
+            return arg(tr("The server did not send a fortune within %1 seconds."),
+                       "{:g}".format(self.quietSeconds))
+        if self.state == STALLED:
+            return arg(tr("The server sent %1 bytes, not a whole fortune, and then "
+                          "nothing for %2 seconds."),
+                       self.size(), "{:g}".format(self.quietSeconds))
+        if self.state == OVERSIZED:
+            return arg(tr("The server's reply is longer than %1 bytes; no fortune "
+                          "is that long."), MAX_REPLY_SIZE)
+        if self.state == MALFORMED:
+            return arg(tr("The server's reply is not a fortune in any known format "
+                          "(%1 bytes, starting %2)."),
+                       self.size(), bytes(self.data.left(16)).hex(" "))
+        return None

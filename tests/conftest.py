@@ -106,25 +106,23 @@ def processes():
 
 
 @pytest.fixture
-def messageBoxes(qapp):
-    """Answers every modal message box the code under test opens, as a user
-    would by pressing its button, and records what each one said."""
-    from PyQt5.QtCore import QTimer
-    from PyQt5.QtWidgets import QApplication, QMessageBox
+def messageBoxes(monkeypatch):
+    """Records the text of every message box the code under test opens
+    through QMessageBox's static functions and answers it with OK at once,
+    as pytest-qt's documentation advises ("A note about Modal Dialogs"):
+    the call is monkeypatched, so no modal dialog opens and nothing waits
+    for one. Tests of real windows run under Xvfb instead (test_x11.py)."""
+    from PyQt5.QtWidgets import QMessageBox
 
     seen = []
 
-    def answer():
-        for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, QMessageBox) and widget.isVisible():
-                seen.append(widget.text())
-                widget.done(QMessageBox.Ok)
+    def answer(parent, title, text, *args, **kwargs):
+        seen.append(text)
+        return QMessageBox.Ok
 
-    timer = QTimer()
-    timer.timeout.connect(answer)
-    timer.start(10)
-    yield seen
-    timer.stop()
+    for name in ("information", "warning", "critical"):
+        monkeypatch.setattr(QMessageBox, name, answer)
+    return seen
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """A test-side fortune server: a real Unix socket that answers each
 connection with bytes the test chooses, whole, one byte at a time, or not
-at all."""
+at all; and then closes the connection, as every fortune server does, or
+keeps it open until the client closes it (keepOpen)."""
 
 import os
 import socket
@@ -11,11 +12,13 @@ WHOLE, BYTEWISE, SILENT = "whole", "bytewise", "silent"
 
 
 class ScriptedServer:
-    def __init__(self, path, reply, mode=WHOLE):
+    def __init__(self, path, reply, mode=WHOLE, keepOpen=False):
         self.path = path
         self.reply = reply
         self.mode = mode
+        self.keepOpen = keepOpen
         self.connections = 0
+        self.closedByClient = 0  # connections kept open that the client closed
         self.stopping = threading.Event()
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.listener.bind(path)
@@ -35,6 +38,8 @@ class ScriptedServer:
             self.connections += 1
             with connection:
                 self.answer(connection)
+                if self.keepOpen:
+                    self.waitForClientToClose(connection)
 
     def answer(self, connection):
         if self.mode == SILENT:
@@ -52,6 +57,19 @@ class ScriptedServer:
             except OSError:
                 return  # the client gave up
             time.sleep(0.001)  # let each byte arrive in a read of its own
+
+    def waitForClientToClose(self, connection):
+        connection.settimeout(0.05)
+        while not self.stopping.is_set():
+            try:
+                if not connection.recv(4096):
+                    self.closedByClient += 1
+                    return
+            except socket.timeout:
+                continue
+            except OSError:
+                self.closedByClient += 1  # reset by the client
+                return
 
     def stop(self):
         self.stopping.set()

@@ -19,8 +19,8 @@ from qtipc.fortune_wire import MAX_REPLY_SIZE
 def scriptedServer(privateTmp):
     servers = []
 
-    def start(reply, mode=WHOLE):
-        server = ScriptedServer(os.path.join(privateTmp, uniqueName("s")), reply, mode)
+    def start(reply, mode=WHOLE, keepOpen=False):
+        server = ScriptedServer(os.path.join(privateTmp, uniqueName("s")), reply, mode, keepOpen)
         servers.append(server)
         return server
 
@@ -53,6 +53,20 @@ def test_widgets_are_named_as_in_the_cpp(client):
     assert widget.getFortuneButton.isDefault()
     assert widget.quitButton.text() == "Quit"
     assert widget.statusLabel.text()
+
+
+def test_buttons_keep_their_natural_width_on_the_right(qtbot, client):
+    # As in the C++ dialog: the spacer takes the room, however wide the window.
+    widget = client("fortune")
+    widget.show()
+    qtbot.waitExposed(widget)
+    for width in (widget.sizeHint().width(), 2 * widget.sizeHint().width()):
+        widget.resize(width, widget.height())
+        qtbot.waitUntil(lambda: widget.quitButton.geometry().right()
+                        == widget.statusLabel.geometry().right())
+        for button in (widget.getFortuneButton, widget.quitButton):
+            assert button.width() == button.sizeHint().width()
+        assert widget.getFortuneButton.x() > widget.statusLabel.x()
 
 
 def test_button_is_disabled_while_the_name_is_empty(qtbot, client):
@@ -170,11 +184,42 @@ def test_silent_server_times_out(qtbot, client, scriptedServer, messageBoxes):
     assert messageBoxes[0] == "The server did not send a fortune within 0.5 seconds."
 
 
-def test_no_server_at_all(qtbot, client, privateTmp, messageBoxes):
+@pytest.mark.parametrize("mode", [WHOLE, BYTEWISE])
+@pytest.mark.parametrize("wire", WIRES)
+def test_a_whole_fortune_from_a_server_that_keeps_the_connection_open(
+        qtbot, client, scriptedServer, messageBoxes, wire, mode):
+    # Once the wait is over, exactly one whole reply is shown, and the
+    # client closes the connection the server left open.
+    server = scriptedServer(encode("You might have mail.", wire), mode, keepOpen=True)
+    widget = client(server.path)
+    widget.replyTimer.setInterval(500)
+    assert fetch(qtbot, widget) == "You might have mail."
+    assert messageBoxes == []
+    qtbot.waitUntil(lambda: server.closedByClient == 1, timeout=20000)
+
+
+def test_part_of_a_fortune_then_silence_is_said_for_what_it_is(
+        qtbot, client, scriptedServer, messageBoxes, capsys):
+    whole = encode("You might have mail.", "qt5.10")
+    server = scriptedServer(whole[:-1], keepOpen=True)
+    widget = client(server.path)
+    widget.replyTimer.setInterval(500)
+    widget.statusLabel.setText("unchanged")
+    assert fetch(qtbot, widget) == "unchanged"
+    message = ("The server sent {} bytes, not a whole fortune, and then nothing "
+               "for 0.5 seconds.".format(len(whole) - 1))
+    assert messageBoxes == [message]
+    assert capsys.readouterr().err == message + "\n"
+    qtbot.waitUntil(lambda: server.closedByClient == 1, timeout=20000)
+
+
+def test_no_server_at_all(qtbot, client, privateTmp, messageBoxes, capsys):
     widget = client(os.path.join(privateTmp, uniqueName("nobody")))
     fetch(qtbot, widget)
-    assert messageBoxes == ["The host was not found. Please check the host name "
-                            "and port settings."]
+    message = "The host was not found. Please check the host name and port settings."
+    # Said in the window and on stderr.
+    assert messageBoxes == [message]
+    assert capsys.readouterr().err == message + "\n"
 
 
 def test_stale_socket_file_is_refused(qtbot, client, privateTmp, messageBoxes):
