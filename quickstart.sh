@@ -51,7 +51,8 @@ test)
     # Peers: a real X server, with xdotool and ImageMagick to click the C++
     # client and look at it; a compiler with Qt's headers to build the
     # blog's own C++ shared-memory functions; what the benchmarks' smoke
-    # tests need (their C helpers, taskset, ss, the plot).
+    # tests need (their C helpers, taskset, ss, the plot). Without those,
+    # leave the smoke tests out: sh quickstart.sh test -m "not bench".
     debianPackages $testPeers
     install ".[test,bench]"
     shift

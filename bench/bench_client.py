@@ -6,9 +6,10 @@ import json
 import os
 import subprocess
 import sys
+from statistics import median
 
-from common import (BENCH, CXX_SERVER, Processes, buildTool, cpuPlan, expectedReplies,
-                    log, median, pinned, privateTempDir, qtEnv, waitListening)
+from common import (BENCH, CXX_SERVER, REPO, Processes, buildTool, cpuPlan, expectedReplies,
+                    log, pinned, privateTempDir, qtEnv, startServer, waitUntilServing)
 
 
 def run(outDir, smoke=False):
@@ -16,7 +17,7 @@ def run(outDir, smoke=False):
     reps = 1 if smoke else 3
     genCpu, serverCpu = cpuPlan()
     result = {"fetches_per_run": count, "reps": reps, "runs": [], "floor_runs": [], "errors": []}
-    if not os.path.exists(os.path.join(os.path.dirname(BENCH), "fortune_client.py")):
+    if not os.path.exists(os.path.join(REPO, "fortune_client.py")):
         result["errors"].append("fortune_client.py missing")
         return result
     if not os.access(CXX_SERVER, os.X_OK):
@@ -26,9 +27,9 @@ def run(outDir, smoke=False):
     expectArgs = [a for r in expectedReplies("qt5.10") for a in ("--expect", r.hex())]
     with privateTempDir("qb-client") as tmp, Processes() as processes:
         env = qtEnv(tmp)
-        server = processes.start(pinned(serverCpu, [CXX_SERVER]), env=env)
+        server = startServer(processes, pinned(serverCpu, [CXX_SERVER]), env)
         path = os.path.join(tmp, "fortune")
-        waitListening(server, path)
+        waitUntilServing(path, server)
         for rep in range(reps):
             log("  client: run {} of {}".format(rep + 1, reps))
             done = subprocess.run(pinned(genCpu, [

@@ -1,10 +1,12 @@
 """Benchmark 1: the Python fortune server against Debian's C++
-localfortuneserver, under the same C load generator (loadgen.c), pinned to
+localfortuneserver and against blog_server.py (the blog's Server line for
+line in PyQt5), under the same C load generator (loadgen.c), pinned to
 different CPUs, interleaved, median of several runs.
 
 Every reply is checked byte for byte by the generator against the seven
-fortunes in the qt5.10 layout (common.expectedReplies); a run with a wrong or
-missing reply is an error and gives no number.
+fortunes in the server's layout (qt5.10; qt4 for the blog's port, as the
+blog frames them); a run with a wrong or missing reply is an error and
+gives no number.
 
 The generator's ceiling is measured in the same rotation against refserver.c,
 a blocking accept/write/close loop that is far cheaper than any Qt server; and
@@ -17,10 +19,11 @@ import os
 import subprocess
 import sys
 import time
+from statistics import median
 
-from common import (CXX_SERVER, QT5_LISTEN_BACKLOG, REPO, Processes, buildTool, cpuPlan,
-                    cpuSeconds, expectedReplies, log, median, pinned, privateTempDir, qtEnv,
-                    readStderr, stop, uniqueName, waitListening)
+from common import (BENCH, CXX_SERVER, QT5_LISTEN_BACKLOG, REPO, Processes, buildTool,
+                    cpuPlan, cpuSeconds, expectedReplies, log, pinned, privateTempDir, qtEnv,
+                    readStderr, startServer, stop, uniqueName, waitUntilServing)
 
 LEVELS = (1, 8, 64)
 # A run during which other processes kept more than this share of a CPU busy
@@ -29,10 +32,14 @@ LEVELS = (1, 8, 64)
 DISTURBED = 0.20
 MAX_RETRIES = 2
 RETRY_BUDGET_S = 60.0
-# Primary: the generator polls epoll without sleeping, so the server never has
-# to wake it (see loadgen.c); secondary: it sleeps in epoll_wait like a real
-# client. Both are reported; targets are judged on the primary.
-MODES = ("spin", "sleep")
+# Primary: the generator sleeps in epoll_wait, as real clients do; secondary:
+# it polls epoll without sleeping, so the server never pays to wake it (see
+# loadgen.c). Both are reported; targets are judged on the primary (README.md).
+MODES = ("sleep", "spin")
+# Servers, and what each ratio compares.
+SERVERS = ("cxx", "python", "blog")
+RATIOS = {"ratio": ("python", "cxx"), "blog_ratio": ("blog", "cxx"),
+          "gain_over_blog": ("python", "blog")}
 
 
 def _procBusy():
@@ -61,13 +68,14 @@ def listenBacklog(path):
 
 
 class Target:
-    def __init__(self, key, label, path, process):
+    def __init__(self, key, label, path, process, layout="qt5.10"):
         self.key, self.label, self.path, self.process = key, label, path, process
+        self.expectArgs = [a for r in expectedReplies(layout) for a in ("--expect", r.hex())]
 
 
-def runGenerator(loadgen, genCpu, target, concurrency, count, spin, expectArgs):
+def runGenerator(loadgen, genCpu, target, concurrency, count, spin):
     argv = [loadgen, "--path", target.path, "--concurrency", str(concurrency),
-            "--count", str(count), "--timeout-ms", "10000"] + expectArgs
+            "--count", str(count), "--timeout-ms", "10000"] + target.expectArgs
     if spin:
         argv.append("--spin")
     server0 = cpuSeconds(target.process.pid)
@@ -126,6 +134,75 @@ def summarize(runs):
     return summary
 
 
+def startTargets(processes, tmp, serverCpu, refserver, replies):
+    """The servers, each pinned to serverCpu under a directory of its own;
+    returns ([Target], [notes on servers missing])."""
+    targets, notes = [], []
+
+    def start(key, label, argv, name, layout="qt5.10"):
+        directory = os.path.join(tmp, key)
+        os.mkdir(directory)
+        process = startServer(processes, pinned(serverCpu, argv), qtEnv(directory))
+        targets.append(Target(key, label, os.path.join(directory, name), process, layout))
+
+    if os.access(CXX_SERVER, os.X_OK):
+        start("cxx", "C++ localfortuneserver", [CXX_SERVER], "fortune")
+    else:
+        notes.append("C++ server missing: apt-get install qtbase5-examples")
+    name = uniqueName("fortune")
+    start("python", "fortune_server.py", [sys.executable, os.path.join(REPO, "fortune_server.py"),
+                                          "-platform", "offscreen", "--name", name,
+                                          "--wire", "qt5.10"], name)
+    start("blog", "blog_server.py (the blog's, line for line)",
+          [sys.executable, os.path.join(BENCH, "blog_server.py"), name],
+          name, layout="qt4")
+    refPath = os.path.join(tmp, uniqueName("ref"))
+    ref = processes.start(pinned(serverCpu, [refserver, "--path", refPath, "--backlog",
+                                             str(QT5_LISTEN_BACKLOG)]
+                                 + [a for r in replies for a in ("--reply", r.hex())]),
+                          stdout=subprocess.DEVNULL)
+    targets.append(Target("ceiling", "generator ceiling (refserver.c)", refPath, ref))
+    return targets, notes
+
+
+def measureLevel(loadgen, genCpu, targets, concurrency, count, reps, warmup, spin, result,
+                 retryDeadline):
+    """Every target at one level: a checked warm-up, then reps runs each, in
+    rotating order; a run disturbed by other processes is run again."""
+    runs = {t.key: [] for t in targets}
+    for target in targets:  # warm-up, not recorded (still checked)
+        warm = runGenerator(loadgen, genCpu, target, concurrency, warmup, spin)
+        if not warm.get("ok"):
+            runs[target.key].append(warm)
+    for rep in range(reps):
+        # Rotate the order so that no server always runs first.
+        order = targets[rep % len(targets):] + targets[:rep % len(targets)]
+        for target in order:
+            for attempt in range(1 + MAX_RETRIES):
+                run = runGenerator(loadgen, genCpu, target, concurrency, count, spin)
+                disturbed = run.get("other_cpu", 0.0) > DISTURBED
+                if (not run.get("ok") or not disturbed or attempt == MAX_RETRIES
+                        or time.monotonic() > retryDeadline):
+                    break
+                result["discarded_disturbed"] += 1
+                time.sleep(0.5)
+            run["disturbed"] = disturbed
+            result["kept_disturbed"] += int(disturbed)
+            runs[target.key].append(run)
+    level = {key: summarize(value) for key, value in runs.items()}
+    level["concurrency"] = concurrency
+    level["raw"] = runs
+    for ratio, (top, bottom) in RATIOS.items():
+        if "rate" in level.get(top, {}) and "rate" in level.get(bottom, {}):
+            level[ratio] = level[top]["rate"] / level[bottom]["rate"]
+    fastest = max(level.get(key, {}).get("rate", 0) for key in SERVERS)
+    if "rate" in level.get("ceiling", {}) and fastest:
+        level["ceiling_headroom"] = level["ceiling"]["rate"] / fastest
+    others = [r["other_cpu"] for rs in runs.values() for r in rs if "other_cpu" in r]
+    result["max_other_cpu"] = max([result.get("max_other_cpu", 0.0)] + others)
+    return level
+
+
 def run(outDir, smoke=False, reps=None, count=None):
     count = count or (300 if smoke else 20000)
     reps = reps or (1 if smoke else 5)
@@ -133,86 +210,26 @@ def run(outDir, smoke=False, reps=None, count=None):
     genCpu, serverCpu = cpuPlan()
     loadgen = buildTool("loadgen", outDir)
     refserver = buildTool("refserver", outDir)
-    replies = expectedReplies("qt5.10")
-    expectArgs = []
-    for reply in replies:
-        expectArgs += ["--expect", reply.hex()]
     result = {
         "count_per_run": count, "reps": reps, "levels": list(LEVELS), "modes": list(MODES),
         "primary_mode": MODES[0], "cpus": {"generator": genCpu, "server": serverCpu},
-        "layout": "qt5.10", "levels_result": {}, "backlog": {}, "notes": [],
+        "layout": "qt5.10", "levels_result": {}, "backlog": {},
         "discarded_disturbed": 0, "kept_disturbed": 0, "disturbed_threshold": DISTURBED,
     }
     retryDeadline = time.monotonic() + RETRY_BUDGET_S
-    pythonScript = os.path.join(REPO, "fortune_server.py")
     with privateTempDir("qb-server") as tmp, Processes() as processes:
-        targets = []
-        if os.access(CXX_SERVER, os.X_OK):
-            cxxDir = os.path.join(tmp, "cxx")
-            os.mkdir(cxxDir)
-            cxx = processes.start(pinned(serverCpu, [CXX_SERVER]), env=qtEnv(cxxDir))
-            targets.append(Target("cxx", "C++ localfortuneserver", os.path.join(cxxDir, "fortune"), cxx))
-        else:
-            result["notes"].append("C++ server missing: apt-get install qtbase5-examples")
-        if os.path.exists(pythonScript):
-            name = uniqueName("fortune")
-            pyDir = os.path.join(tmp, "py")
-            os.mkdir(pyDir)
-            py = processes.start(pinned(serverCpu, [
-                sys.executable, pythonScript, "-platform", "offscreen",
-                "--name", name, "--wire", "qt5.10"]), env=qtEnv(pyDir))
-            targets.append(Target("python", "fortune_server.py", os.path.join(pyDir, name), py))
-        else:
-            result["notes"].append("fortune_server.py missing")
-        refPath = os.path.join(tmp, uniqueName("ref"))
-        ref = processes.start(pinned(serverCpu, [refserver, "--path", refPath,
-                                                 "--backlog", str(QT5_LISTEN_BACKLOG)]
-                                     + [a for r in replies for a in ("--reply", r.hex())]))
-        targets.append(Target("ceiling", "generator ceiling (refserver.c)", refPath, ref))
+        targets, result["notes"] = startTargets(processes, tmp, serverCpu, refserver,
+                                                expectedReplies("qt5.10"))
         for target in targets:
-            waitListening(target.process, target.path)
+            waitUntilServing(target.path, target.process)
             result["backlog"][target.key] = listenBacklog(target.path)
-
         for mode in MODES:
             levels = result["levels_result"].setdefault(mode, {})
             for concurrency in LEVELS:
                 log("  server: {} generator, {} connection(s)".format(mode, concurrency))
-                runs = {t.key: [] for t in targets}
-                for target in targets:  # warm-up, not recorded (still checked)
-                    warm = runGenerator(loadgen, genCpu, target, concurrency, warmup,
-                                        mode == "spin", expectArgs)
-                    if not warm.get("ok"):
-                        runs[target.key].append(warm)
-                for rep in range(reps):
-                    # Rotate the order so that no server always runs first.
-                    order = targets[rep % len(targets):] + targets[:rep % len(targets)]
-                    for target in order:
-                        for attempt in range(1 + MAX_RETRIES):
-                            run = runGenerator(loadgen, genCpu, target, concurrency, count,
-                                               mode == "spin", expectArgs)
-                            disturbed = run.get("other_cpu", 0.0) > DISTURBED
-                            if (not run.get("ok") or not disturbed or attempt == MAX_RETRIES
-                                    or time.monotonic() > retryDeadline):
-                                break
-                            result["discarded_disturbed"] += 1
-                            time.sleep(0.5)
-                        run["disturbed"] = disturbed
-                        result["kept_disturbed"] += int(disturbed)
-                        runs[target.key].append(run)
-                level = {key: summarize(value) for key, value in runs.items()}
-                level["concurrency"] = concurrency
-                level["raw"] = runs
-                py, cxx = level.get("python", {}), level.get("cxx", {})
-                if "rate" in py and "rate" in cxx:
-                    level["ratio"] = py["rate"] / cxx["rate"]
-                ceiling = level.get("ceiling", {})
-                fastest = max([s.get("rate", 0) for s in (py, cxx)] or [0])
-                if "rate" in ceiling and fastest:
-                    level["ceiling_headroom"] = ceiling["rate"] / fastest
-                levels[str(concurrency)] = level
-                others = [r["other_cpu"] for rs in runs.values() for r in rs if "other_cpu" in r]
-                result["max_other_cpu"] = max([result.get("max_other_cpu", 0.0)] + others)
-
+                levels[str(concurrency)] = measureLevel(
+                    loadgen, genCpu, targets, concurrency, count, reps, warmup, mode == "spin",
+                    result, retryDeadline)
         for target in targets:
             code = stop(target.process)
             if target.key == "python":

@@ -3,8 +3,13 @@ platform, probing the socket with connect()), and from launch to a shown
 window (xcb platform on a private Xvfb, waiting for the window's MapNotify),
 for the four Python scripts and the two C++ examples. startwait.c launches,
 times and stops each program; launches are interleaved and the median is
-kept. "python3 -c pass" and "import PyQt5.QtWidgets" rows give the floor that
-any PyQt program pays before its own code runs."""
+kept.
+
+The floor is measured in the same rotation: listen_floor.py, PyQt's least
+for the server's shape (QApplication, a QDialog, QLocalServer.listen and
+nothing else imported), and blog_server.py, the blog's Server line for line.
+"python3 -c pass" and "import PyQt5.QtWidgets" rows show what any PyQt
+program pays before its own code runs."""
 
 import contextlib
 import json
@@ -12,37 +17,37 @@ import os
 import shutil
 import subprocess
 import sys
+from statistics import median
 
-from common import (CXX_CLIENT, CXX_SERVER, REPO, buildTool, cpuPlan, log, median, pinned,
+from common import (BENCH, CXX_CLIENT, CXX_SERVER, REPO, buildTool, cpuPlan, log, pinned,
                     privateTempDir, qtEnv, uniqueName)
 
 
 def programs(tmp):
-    """([(key, label, argv, listening socket path or None)], [labels missing])."""
+    """[(key, label, argv, listening socket path or None, shows a window)]
+    for the programs present, and the labels of those missing."""
     py = sys.executable
     name = uniqueName("start")
+    path = os.path.join(tmp, name)
     listed = [
         ("python_server", "fortune_server.py",
-         [py, os.path.join(REPO, "fortune_server.py"), "--name", name],
-         os.path.join(tmp, name)),
-        ("cxx_server", "C++ localfortuneserver", [CXX_SERVER], os.path.join(tmp, "fortune")),
+         [py, os.path.join(REPO, "fortune_server.py"), "--name", name], path, True),
+        ("listen_floor", "listen_floor.py (QApplication + QDialog + listen)",
+         [py, os.path.join(BENCH, "listen_floor.py"), name], path, False),
+        ("blog_server", "blog_server.py (the blog's, line for line)",
+         [py, os.path.join(BENCH, "blog_server.py"), name], path, False),
+        ("cxx_server", "C++ localfortuneserver", [CXX_SERVER], os.path.join(tmp, "fortune"), True),
         ("python_client", "fortune_client.py",
-         [py, os.path.join(REPO, "fortune_client.py"), "--name", name], None),
-        ("cxx_client", "C++ localfortuneclient", [CXX_CLIENT], None),
+         [py, os.path.join(REPO, "fortune_client.py"), "--name", name], None, True),
+        ("cxx_client", "C++ localfortuneclient", [CXX_CLIENT], None, True),
         ("process_a", "process_a.py",
-         [py, os.path.join(REPO, "process_a.py"), "--key", name], None),
+         [py, os.path.join(REPO, "process_a.py"), "--key", name], None, True),
         ("process_b", "process_b.py",
-         [py, os.path.join(REPO, "process_b.py"), "--key", name], None),
+         [py, os.path.join(REPO, "process_b.py"), "--key", name], None, True),
     ]
-    present, missing = [], []
-    for entry in listed:
-        argv = entry[2]
-        program = argv[1] if argv[0] == py else argv[0]
-        if os.path.exists(program):
-            present.append(entry)
-        else:
-            missing.append(entry[1])
-    return present, missing
+    present = [entry for entry in listed
+               if os.path.exists(entry[2][1] if entry[2][0] == py else entry[2][0])]
+    return present, [entry[1] for entry in listed if entry not in present]
 
 
 @contextlib.contextmanager
@@ -76,24 +81,39 @@ def xvfb(cpu):
             process.wait()
 
 
-def launch(startwait, cpu, argv, env, listen=None, mapWindow=False, exitOnly=False):
+def launch(startwait, cpu, argv, env, path, what):
+    """One launch timed by startwait.c until `what`: "listen_ms" (a connect()
+    to path succeeds), "map_ms" (a window is shown) or "exit_ms"."""
     # The C++ server cannot clean up when it is terminated, and refuses to
     # start (with a modal box) over the socket file it left.
-    if listen and os.path.exists(listen):
-        os.unlink(listen)
-    command = [startwait, "--cpu", str(cpu), "--timeout-ms", "15000"]
-    if exitOnly:
-        command.append("--exit")
-    if listen:
-        command += ["--listen", listen]
-    if mapWindow:
-        command.append("--map")
-    done = subprocess.run(command + ["--"] + argv, env=env, capture_output=True, text=True,
-                          timeout=120)
+    if path and os.path.exists(path):
+        os.unlink(path)
+    until = {"listen_ms": ["--listen", path], "map_ms": ["--map"], "exit_ms": ["--exit"]}[what]
+    done = subprocess.run([startwait, "--cpu", str(cpu), "--timeout-ms", "15000"] + until
+                          + ["--"] + argv, env=env, capture_output=True, text=True, timeout=120)
     try:
         return json.loads(done.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
         return {"ok": False, "error": "startwait: {}".format(done.stderr[-500:])}
+
+
+def sample(startwait, cpu, reps, entries, env, what, errors):
+    """Launches each (key, label, argv, path) reps times, interleaved, after
+    one warm-up round (the page cache); returns {key: {"ms": median, "min_ms",
+    "max_ms", "exit_codes"}} of the time `what` (see launch)."""
+    samples = {entry[0]: [] for entry in entries}
+    for rep in range(reps + 1):
+        order = entries[rep % len(entries):] + entries[:rep % len(entries)]
+        for key, label, argv, path in order:
+            r = launch(startwait, cpu, argv, env, path, what)
+            if not r.get("ok"):
+                errors.append("{} ({}): {}".format(label, what, r.get("error")))
+            elif rep:
+                samples[key].append(r)
+    return {key: {"ms": median(r[what] for r in runs), "min_ms": min(r[what] for r in runs),
+                  "max_ms": max(r[what] for r in runs),
+                  "exit_codes": sorted(set(r.get("exit") for r in runs))}
+            for key, runs in samples.items() if runs}
 
 
 def run(outDir, smoke=False):
@@ -105,76 +125,42 @@ def run(outDir, smoke=False):
               "errors": [], "notes": [], "reference": {}}
     with privateTempDir("qb-start") as tmp:
         listed, missing = programs(tmp)
-        for label in missing:
-            result["notes"].append("{} missing".format(label))
-        result["labels"] = {key: label for key, label, _, _ in listed}
+        result["notes"] += ["{} missing".format(label) for label in missing]
+        result["labels"] = {entry[0]: entry[1] for entry in listed}
 
-        # The floor of any PyQt program, run the same way.
-        reference = {"python3 -c pass": [sys.executable, "-c", "pass"],
-                     "python3 -c 'import PyQt5.QtWidgets'": [sys.executable, "-c",
-                                                             "import PyQt5.QtWidgets"]}
-        for label, argv in reference.items():
-            runs = [launch(startwait, programCpu, argv, qtEnv(tmp), exitOnly=True)
-                    for _ in range(reps + 1)]
-            times = [r["exit_ms"] for r in runs[1:] if r.get("ok")]
-            result["reference"][label] = median(times) if times else None
+        # What any Python, and any PyQt, program pays before its own code runs.
+        reference = [("python3 -c pass", "python3 -c pass", [sys.executable, "-c", "pass"], None),
+                     ("python3 -c 'import PyQt5.QtWidgets'", "import PyQt5.QtWidgets",
+                      [sys.executable, "-c", "import PyQt5.QtWidgets"], None)]
+        times = sample(startwait, programCpu, reps, reference, qtEnv(tmp), "exit_ms",
+                       result["errors"])
+        result["reference"] = {key: times.get(key, {}).get("ms") for key, *_ in reference}
 
-        # To listening, offscreen.
-        servers = [p for p in listed if p[3]]
-        env = qtEnv(tmp)
-        samples = {key: [] for key, _, _, _ in servers}
+        servers = [entry[:4] for entry in listed if entry[3]]
         log("  start-up: to listening ({} launches each)".format(reps))
-        for rep in range(reps + 1):  # the first round warms the page cache
-            order = servers[rep % len(servers):] + servers[:rep % len(servers)] if servers else []
-            for key, label, argv, path in order:
-                r = launch(startwait, programCpu, argv + ["-platform", "offscreen"], env, listen=path)
-                if not r.get("ok"):
-                    result["errors"].append("{} (listen): {}".format(label, r.get("error")))
-                    continue
-                if rep:
-                    samples[key].append(r)
-        for key, runs in samples.items():
-            if runs:
-                result["listen"][key] = {
-                    "ms": median([r["listen_ms"] for r in runs]),
-                    "min_ms": min(r["listen_ms"] for r in runs),
-                    "max_ms": max(r["listen_ms"] for r in runs),
-                    "sigterms_needed_max": max(r.get("sigterms", 1) for r in runs),
-                    "exit_codes": sorted(set(r["exit"] for r in runs)),
-                }
+        result["listen"] = sample(startwait, programCpu, reps,
+                                  [(k, l, argv + ["-platform", "offscreen"], p)
+                                   for k, l, argv, p in servers],
+                                  qtEnv(tmp), "listen_ms", result["errors"])
 
-        # To a shown window, on a private Xvfb.
         if not haveX:
             result["notes"].append("no Xlib headers (apt-get install libx11-dev): window times skipped")
-            return result
-        with xvfb(watchCpu) as display:
-            if display is None:
-                result["notes"].append("no Xvfb (apt-get install xvfb): window times skipped")
-                return result
-            env = qtEnv(tmp, platform="xcb", extra={"DISPLAY": display})
-            env.pop("WAYLAND_DISPLAY", None)
-            samples = {key: [] for key, _, _, _ in listed}
-            log("  start-up: to a shown window on Xvfb {} ({} launches each)".format(display, reps))
-            for rep in range(reps + 1):
-                order = listed[rep % len(listed):] + listed[:rep % len(listed)]
-                for key, label, argv, path in order:
-                    if path and os.path.exists(path):
-                        os.unlink(path)  # left by the C++ server, as above
-                    r = launch(startwait, programCpu, argv, env, mapWindow=True)
-                    if not r.get("ok"):
-                        result["errors"].append("{} (window): {}".format(label, r.get("error")))
-                        continue
-                    if rep:
-                        samples[key].append(r)
-            for key, runs in samples.items():
-                if runs:
-                    result["window"][key] = {
-                        "ms": median([r["map_ms"] for r in runs]),
-                        "min_ms": min(r["map_ms"] for r in runs),
-                        "max_ms": max(r["map_ms"] for r in runs),
-                        "sigterms_needed_max": max(r.get("sigterms", 1) for r in runs),
-                    }
-    py, cxx = result["listen"].get("python_server"), result["listen"].get("cxx_server")
-    if py and cxx:
-        result["listen_ratio"] = py["ms"] / cxx["ms"]
+        else:
+            with xvfb(watchCpu) as display:
+                if display is None:
+                    result["notes"].append("no Xvfb (apt-get install xvfb): window times skipped")
+                else:
+                    log("  start-up: to a shown window on Xvfb {} ({} launches each)".format(
+                        display, reps))
+                    env = qtEnv(tmp, platform="xcb", extra={"DISPLAY": display})
+                    env.pop("WAYLAND_DISPLAY", None)
+                    result["window"] = sample(startwait, programCpu, reps,
+                                              [entry[:4] for entry in listed if entry[4]],
+                                              env, "map_ms", result["errors"])
+    listen = {key: value["ms"] for key, value in result["listen"].items()}
+    for ratio, (top, bottom) in {"listen_ratio": ("python_server", "cxx_server"),
+                                 "floor_ratio": ("python_server", "listen_floor"),
+                                 "blog_floor_ratio": ("blog_server", "listen_floor")}.items():
+        if top in listen and bottom in listen:
+            result[ratio] = listen[top] / listen[bottom]
     return result

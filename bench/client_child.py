@@ -22,13 +22,12 @@ import time
 BENCH = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH)
 sys.path.insert(0, REPO)
-sys.path.insert(1, BENCH)
 
 from PyQt5.QtCore import QEvent, QObject, QTimer  # noqa: E402
 from PyQt5.QtNetwork import QLocalSocket  # noqa: E402
 from PyQt5.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
-from common import FORTUNES  # noqa: E402
+from harness import FORTUNES  # noqa: E402
 
 
 def main():

@@ -1,37 +1,28 @@
-"""What the benchmarks share: paths, the seven fortunes and their bytes on the
-wire (from tests/fortunes.py, independent of the programs under test, so that
-a framing bug in a program shows up as a bad reply), the C helpers built at
-run time, CPU pinning, and process clean-up."""
+"""What the benchmarks share among themselves: the C++ peers, the seven
+fortunes' bytes on the wire (from harness.py's oracle, independent of the
+programs under test, so that a framing bug shows up as a bad reply), the C
+helpers built at run time, CPU pinning and private temporary directories."""
 
 import contextlib
-import glob
 import hashlib
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import uuid
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(BENCH)
-# Debian's qtbase5-examples, under the machine's multiarch directory.
-CXX_EXAMPLES = next(iter(sorted(glob.glob("/usr/lib/*/qt5/examples/corelib/ipc"))),
-                    "/usr/lib/x86_64-linux-gnu/qt5/examples/corelib/ipc")
-CXX_SERVER = os.path.join(CXX_EXAMPLES, "localfortuneserver", "localfortuneserver")
-CXX_CLIENT = os.path.join(CXX_EXAMPLES, "localfortuneclient", "localfortuneclient")
+# harness.py, at the top of the checkout, is shared with the tests.
+sys.path.insert(0, os.path.dirname(BENCH))
+from harness import (FORTUNES, REPO, Processes, cxxPath, encode, readStderr,  # noqa: E402,F401
+                     stop, uniqueName, waitUntilServing)
+
+CXX_SERVER = cxxPath("localfortuneserver")
+CXX_CLIENT = cxxPath("localfortuneclient")
 
 # Qt 5.15's QLocalServer::listen() calls listen(fd, 50) (qlocalserver_unix.cpp);
 # run.py checks this on the live servers with `ss -xl`.
 QT5_LISTEN_BACKLOG = 50
-
-# The seven fortunes and their exact bytes in each layout, as the tests know
-# them (tests/fortunes.py: plain struct, independent of the programs).
-sys.path.insert(0, os.path.join(REPO, "tests"))
-from fortunes import FORTUNES, encode  # noqa: E402
 
 
 def expectedReplies(layout="qt5.10"):
@@ -96,21 +87,13 @@ def cpuSeconds(pid):
     return total / 1e9
 
 
-# --- names, processes, sockets --------------------------------------------------------
+# --- processes ----------------------------------------------------------------------
 
-def uniqueName(prefix):
-    return "{}-{}-{}".format(prefix, os.getpid(), uuid.uuid4().hex[:8])
-
-
-# sockaddr_un.sun_path: 108 bytes with the terminating NUL.
-MAX_SOCKET_PATH = 107
-
-
-def checkSocketPath(path):
-    if len(os.fsencode(path)) > MAX_SOCKET_PATH:
-        raise RuntimeError("socket path longer than {} bytes: {} (set a shorter TMPDIR)".format(
-            MAX_SOCKET_PATH, path))
-    return path
+def startServer(processes, argv, env):
+    """A server that runs through a whole benchmark: stdout discarded, stderr
+    to a file (a chatty server never blocks on a full pipe; readStderr reads it)."""
+    return processes.start(argv, env=env, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=tempfile.TemporaryFile())
 
 
 @contextlib.contextmanager
@@ -133,105 +116,9 @@ def qtEnv(tmpdir=None, platform="offscreen", extra=None):
         runtime = os.path.join(tmpdir, "xdg-runtime")
         os.makedirs(runtime, mode=0o700, exist_ok=True)
         env["XDG_RUNTIME_DIR"] = runtime
-    env.pop("PYTHONSTARTUP", None)
     if extra:
         env.update(extra)
     return env
-
-
-def canConnect(path):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        s.connect(path)
-        return True
-    except OSError:
-        return False
-    finally:
-        s.close()
-
-
-def waitListening(process, path, timeout=20.0):
-    """Waits until a server accepts on path; fails if the process dies first."""
-    checkSocketPath(path)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("{} exited with {} before listening on {}: {}".format(
-                process.args, process.returncode, path, readStderr(process)))
-        if os.path.exists(path) and canConnect(path):
-            return
-        time.sleep(0.005)
-    raise RuntimeError("{} did not listen on {} within {} s".format(process.args, path, timeout))
-
-
-def readStderr(process):
-    """What the process wrote on stderr so far (Processes sends it to a file, so
-    that a chatty program can never block on a full pipe)."""
-    errFile = getattr(process, "errFile", None)
-    try:
-        if errFile is not None:
-            errFile.seek(0)
-            data = errFile.read()
-        elif process.stderr is not None and process.poll() is not None:
-            data = process.stderr.read()
-        else:
-            return ""
-        return data.decode(errors="replace").strip()[-2000:]
-    except (OSError, ValueError):
-        return ""
-
-
-def stop(process, timeout=10.0):
-    """SIGTERM, then SIGKILL if it does not go; always reaps and closes pipes."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    for stream in (process.stdin, process.stdout, process.stderr):
-        if stream:
-            stream.close()
-    return process.returncode
-
-
-class Processes:
-    """Every process a benchmark starts, stopped on the way out whatever happens."""
-
-    def __init__(self):
-        self.started = []
-
-    def start(self, argv, **kwargs):
-        kwargs.setdefault("stdin", subprocess.DEVNULL)
-        kwargs.setdefault("stdout", subprocess.DEVNULL)
-        errFile = None
-        if "stderr" not in kwargs:
-            errFile = tempfile.TemporaryFile()
-            kwargs["stderr"] = errFile
-        process = subprocess.Popen(argv, **kwargs)
-        process.errFile = errFile
-        self.started.append(process)
-        return process
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        for process in reversed(self.started):
-            stop(process)
-            if getattr(process, "errFile", None) is not None:
-                process.errFile.close()
-        return False
-
-
-def median(values):
-    values = sorted(values)
-    n = len(values)
-    if not n:
-        return float("nan")
-    mid = n // 2
-    return values[mid] if n % 2 else (values[mid - 1] + values[mid]) / 2.0
 
 
 def log(*parts):

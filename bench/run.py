@@ -27,15 +27,12 @@ import subprocess
 import sys
 import time
 
-BENCH = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, BENCH)
-
-import bench_client  # noqa: E402
-import bench_server  # noqa: E402
-import bench_shm  # noqa: E402
-import bench_startup  # noqa: E402
-import report  # noqa: E402
-from common import REPO, cpuPlan, log  # noqa: E402
+import bench_client
+import bench_server
+import bench_shm
+import bench_startup
+import report
+from common import BENCH, REPO, cpuPlan, log
 
 BENCHMARKS = {
     "server": bench_server.run,
@@ -88,7 +85,7 @@ def collectProblems(results):
     if server:
         for mode, levels in server["levels_result"].items():
             for key, level in levels.items():
-                for name in ("python", "cxx", "ceiling"):
+                for name in ("python", "cxx", "blog", "ceiling"):
                     for error in level.get(name, {}).get("errors", []):
                         problems.append("server {} {} conn. {}: {}".format(mode, key, name, error))
     for name in ("client", "shm", "startup"):

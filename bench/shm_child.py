@@ -19,6 +19,7 @@ import os
 import struct
 import sys
 import time
+from statistics import median
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH)
@@ -64,12 +65,6 @@ def floorRoundTrip(text):
     writer.unlink()
     t2 = time.perf_counter_ns()
     return result, t1 - t0, t2 - t1
-
-
-def median(values):
-    values = sorted(values)
-    n = len(values)
-    return values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
 
 
 def main():

@@ -1,13 +1,8 @@
 """Test configuration shared by every test: headless Qt, unique names, and
 processes that are always cleaned up."""
 
-import glob
-import itertools
 import os
-import signal
-import subprocess
 import sys
-import uuid
 
 # Headless for this process and for every program a test starts, with a
 # runtime directory of its own (Qt warns, and makes one in TMPDIR, without).
@@ -22,87 +17,17 @@ if not os.environ.get("XDG_RUNTIME_DIR"):
 
 import pytest  # noqa: E402
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TESTS = os.path.join(REPO, "tests")
-for path in (REPO, TESTS):
-    if path not in sys.path:
-        sys.path.insert(0, path)
-
-# Debian's qtbase5-examples, under the machine's multiarch directory.
-CXX_EXAMPLES = next(iter(sorted(glob.glob("/usr/lib/*/qt5/examples/corelib/ipc"))),
-                    "/usr/lib/x86_64-linux-gnu/qt5/examples/corelib/ipc")
-
-_counter = itertools.count()
-
-
-def uniqueName(prefix):
-    """A name no other test, and no program of the user's, is using."""
-    return "{}-{}-{}-{}".format(prefix, os.getpid(), next(_counter), uuid.uuid4().hex[:8])
-
-
-def script(name):
-    return os.path.join(REPO, name)
-
-
-def cxxExample(name):
-    """Path of a C++ example binary from Debian's qtbase5-examples. Skips the
-    test where it is absent, except under CI, where the peer is required."""
-    path = os.path.join(CXX_EXAMPLES, name, name)
-    if not os.access(path, os.X_OK):
-        missingPeer("C++ peer {} not installed (apt-get install qtbase5-examples)".format(path))
-    return path
-
-
-def missingPeer(reason):
-    """Skips a test whose real peer is missing, with the reason; under CI,
-    which installs every peer, fails instead."""
-    if os.environ.get("CI"):
-        pytest.fail(reason + "; CI must install it")
-    pytest.skip(reason)
-
-
-class Processes:
-    """Starts programs and makes sure none outlives the test."""
-
-    def __init__(self):
-        self.started = []
-
-    def start(self, argv, env=None, **kwargs):
-        environment = dict(os.environ)
-        environment.update(env or {})
-        kwargs.setdefault("stdout", subprocess.PIPE)
-        kwargs.setdefault("stderr", subprocess.PIPE)
-        process = subprocess.Popen(argv, env=environment, **kwargs)
-        self.started.append(process)
-        return process
-
-    def startScript(self, name, *args, **kwargs):
-        return self.start([sys.executable, script(name)] + list(args), **kwargs)
-
-    def stopAll(self):
-        # Last started, first stopped: a program before the X server it uses.
-        for process in reversed(self.started):
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-
-    def closeAll(self):
-        for process in self.started:
-            for stream in (process.stdout, process.stderr, process.stdin):
-                if stream:
-                    stream.close()
+# The helpers tests and benchmarks share (harness.py, at the top of the
+# checkout, on sys.path through setup.cfg's pythonpath). Re-exported here
+# until every test module imports them from harness.
+from harness import (CXX_EXAMPLES, REPO, Processes, cxxExample, missingPeer,  # noqa: E402,F401
+                     script, socketPath, uniqueName, waitUntilServing)
 
 
 @pytest.fixture
 def processes():
-    tracker = Processes()
-    yield tracker
-    tracker.stopAll()
-    tracker.closeAll()
+    with Processes() as tracker:
+        yield tracker
 
 
 @pytest.fixture
@@ -143,8 +68,6 @@ def privateTmp():
 def fortuneServer(processes, privateTmp):
     """Starts fortune_server.py as a process under a private TMPDIR and waits
     until it serves; stops it at the end and checks its socket is gone."""
-    from fortunes import socketPath, waitUntilServing
-
     started = []
 
     def start(*args, name=None, command=None, env=None, **kwargs):

@@ -2,7 +2,10 @@
 them can rot. These tests check that a benchmark ran and that what it reports
 was checked (every fortune reply byte for byte, every shared-memory round trip
 equal to the text written, every program really listening or showing its
-window); they never judge a time or a rate: benchmarks are not tests."""
+window); they never judge a time or a rate: benchmarks are not tests.
+
+All of them carry the `bench` marker: without the benchmarks' peers, leave
+them out with  pytest -m "not bench"."""
 
 import json
 import os
@@ -11,8 +14,11 @@ import subprocess
 import sys
 import tempfile
 
+import pytest
 
-from conftest import REPO, missingPeer
+from harness import REPO, missingPeer
+
+pytestmark = pytest.mark.bench
 
 RUN = os.path.join(REPO, "bench", "run.py")
 LEVELS = (1, 8, 64)
@@ -86,25 +92,27 @@ def checkedRuns(summary, fortunes):
     assert summary["rate"] > 0
 
 
-def test_server_benchmark_checks_every_reply_from_both_servers(tmp_path):
+def test_server_benchmark_checks_every_reply_from_every_server(tmp_path):
     done, results = runSmoke(tmp_path, "server")
     server = results["server"]
     count, reps = server["count_per_run"], server["reps"]
-    # Both servers listen with Qt 5.15's backlog, as does the ceiling's
+    # The Qt servers listen with Qt 5.15's backlog, as does the ceiling's
     # (read with ss, from iproute2, where it is installed).
     require("ss", "iproute2")
-    assert server["backlog"]["python"] == QT5_LISTEN_BACKLOG
-    assert server["backlog"]["cxx"] == QT5_LISTEN_BACKLOG
+    for name in ("python", "cxx", "blog", "ceiling"):
+        assert server["backlog"][name] == QT5_LISTEN_BACKLOG
     assert server["python_exit_on_sigterm"] == 0 and server["python_socket_removed"]
+    assert set(server["modes"]) == {"sleep", "spin"}
     for mode in server["modes"]:
         for level in LEVELS:
             entry = server["levels_result"][mode][str(level)]
-            for name in ("python", "cxx", "ceiling"):
+            for name in ("python", "cxx", "blog", "ceiling"):
                 checkedRuns(entry[name], count * reps)
-            assert entry["ratio"] > 0
+            # Every ratio is against a peer measured in the same run.
+            assert entry["ratio"] > 0 and entry["blog_ratio"] > 0 and entry["gain_over_blog"] > 0
             # The ceiling server answers in turn: all seven fortunes came.
             assert min(entry["ceiling"]["seen"]) > 0
-    assert "Python/C++" in done.stdout
+    assert "fortune_server.py / C++" in done.stdout
 
 
 def test_client_benchmark_fetches_real_fortunes(tmp_path):
@@ -137,9 +145,12 @@ def test_startup_benchmark_sees_servers_listen_and_windows_shown(tmp_path):
     done, results = runSmoke(tmp_path, "startup")
     startup = results["startup"]
     assert startup["errors"] == []
-    for key in ("python_server", "cxx_server"):
+    for key in ("python_server", "listen_floor", "blog_server", "cxx_server"):
         assert startup["listen"][key]["ms"] > 0
     assert startup["listen"]["python_server"]["exit_codes"] == [0]
+    # The floor, launched in the same run, gives the ratio.
+    assert startup["floor_ratio"] > 0
+    assert all(startup["reference"].values())
     # Window times need Xvfb, and Xlib's headers to build bench/startwait.c.
     require("Xvfb", "xvfb")
     if not os.path.exists("/usr/include/X11/Xlib.h"):

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Profiles behind the benchmark figures, reproducible:
 
-    python3 bench/profile.py server    # py-spy on fortune_server.py under load
-    python3 bench/profile.py shm       # pyinstrument on one 64 MiB send + load
-    python3 bench/profile.py startup   # pyinstrument and -X importtime, launch to listening
+    python3 bench/hotspots.py server    # py-spy on fortune_server.py under load
+    python3 bench/hotspots.py shm       # pyinstrument on one 64 MiB send + load
+    python3 bench/hotspots.py startup   # pyinstrument and -X importtime, launch to listening
 
 Each prints a summary and leaves the raw profile in bench/results/profiles/.
 Needs py-spy (server) and pyinstrument (shm, startup): pip install py-spy
@@ -20,11 +20,8 @@ import subprocess
 import sys
 import time
 
-BENCH = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, BENCH)
-
-from common import (REPO, Processes, buildTool, cpuPlan, expectedReplies, pinned,  # noqa: E402
-                    privateTempDir, qtEnv, uniqueName, waitListening)
+from common import (BENCH, REPO, Processes, buildTool, cpuPlan, expectedReplies, pinned,
+                    privateTempDir, qtEnv, startServer, uniqueName, waitUntilServing)
 
 OUT = os.path.join(BENCH, "results", "profiles")
 
@@ -39,11 +36,11 @@ def profileServer(count, concurrency):
     raw = os.path.join(OUT, "server-pyspy.txt")
     with privateTempDir("qb-prof") as tmp, Processes() as processes:
         name = uniqueName("prof")
-        server = processes.start(pinned(serverCpu, [
+        server = startServer(processes, pinned(serverCpu, [
             sys.executable, os.path.join(REPO, "fortune_server.py"), "-platform", "offscreen",
-            "--name", name, "--wire", "qt5.10"]), env=qtEnv(tmp))
+            "--name", name, "--wire", "qt5.10"]), qtEnv(tmp))
         path = os.path.join(tmp, name)
-        waitListening(server, path)
+        waitUntilServing(path, server)
         spy = subprocess.Popen([pyspy, "record", "--native", "--rate", "1000", "--format", "raw",
                                 "--output", raw, "--pid", str(server.pid)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
