@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 
-from PyQt5.QtCore import (QCommandLineParser, QCoreApplication, QLibraryInfo, QLocale,
+from PyQt5.QtCore import (QCoreApplication, QLibraryInfo, QLocale,
                           QSocketNotifier, QTimer, QTranslator)
 
 from qtipc import __version__

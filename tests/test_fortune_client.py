@@ -8,9 +8,8 @@ import socket
 import pytest
 from PyQt5.QtCore import Qt
 
-from conftest import uniqueName
+from harness import FORTUNES, WIRES, encode, uniqueName
 from fortune_client import Client
-from fortunes import FORTUNES, WIRES, encode
 from scripted_server import BYTEWISE, SILENT, WHOLE, ScriptedServer
 from qtipc.fortune_wire import MAX_REPLY_SIZE
 

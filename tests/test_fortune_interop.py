@@ -5,9 +5,8 @@ import os
 
 import pytest
 
-from conftest import cxxExample
+from harness import FORTUNES, cxxExample, encode, fetch, waitUntilServing
 from fortune_client import Client
-from fortunes import FORTUNES, encode, fetch, waitUntilServing
 
 
 @pytest.fixture

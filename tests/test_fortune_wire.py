@@ -4,7 +4,7 @@ and FortuneReply over every split of every layout."""
 import pytest
 from PyQt5.QtCore import QDataStream
 
-from fortunes import WIRES, encode
+from harness import WIRES, encode
 from qtipc.fortune_wire import (FORTUNE, LAYOUTS, MALFORMED, MAX_REPLY_SIZE, OVERSIZED,
                                 STALLED, TRUNCATED, WAITING, FortuneReply, frame)
 

@@ -8,8 +8,7 @@ import sysconfig
 
 import pytest
 
-from conftest import missingPeer, uniqueName
-from fortunes import fetch
+from harness import fetch, missingPeer, uniqueName
 
 SCRIPTS = sysconfig.get_path("scripts")
 COMMANDS = ("fortune-server", "fortune-client", "process-a", "process-b")

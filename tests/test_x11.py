@@ -9,8 +9,7 @@ import time
 
 import pytest
 
-from conftest import cxxExample, missingPeer
-from fortunes import fetch, socketPath, waitUntilServing
+from harness import cxxExample, fetch, missingPeer, socketPath, waitUntilServing
 
 
 @pytest.fixture
