@@ -219,9 +219,9 @@ def semaphoreValue(key):
     return _semctl(semaphoreOf(key), _GETVAL)
 
 
-def readLine(process, timeout=SHM_TIMEOUT):
-    """The next line `process` prints, or "" if it exits first; fails the test
-    if neither happens in time."""
+def readLine(process, timeout=SHM_TIMEOUT, stream="stdout"):
+    """The next line `process` prints (on `stream`), or "" if it exits first;
+    fails the test if neither happens in time."""
     import queue
     import threading
 
@@ -229,7 +229,7 @@ def readLine(process, timeout=SHM_TIMEOUT):
 
     def read():
         try:
-            lines.put(process.stdout.readline().decode())
+            lines.put(getattr(process, stream).readline().decode())
         except (ValueError, OSError):
             lines.put("")
 
@@ -265,15 +265,16 @@ class Ipc:
         self.objects.append(qobject)
         return qobject
 
-    def run(self, name, *args, stdin=None, command=()):
+    def run(self, name, *args, stdin=None, command=(sys.executable,)):
         """Runs a script to its end: (exit status, stdout bytes, stderr text).
-        `command` goes before the interpreter (unshare, say)."""
-        process = self.processes.start(list(command) + [sys.executable, script(name)]
-                                       + list(args), stdin=subprocess.PIPE)
+        `command` runs the script (the interpreter, or a helper program that
+        takes facilities away before it runs the script)."""
+        process = self.processes.start(list(command) + [script(name)] + list(args),
+                                       stdin=subprocess.PIPE)
         out, err = process.communicate(stdin, timeout=SHM_TIMEOUT)
         return process.returncode, out, err.decode()
 
-    def read(self, key, command=()):
+    def read(self, key, command=(sys.executable,)):
         """process_b.py --print: (exit status, stdout bytes, stderr text)."""
         return self.run("process_b.py", "--key", key, "--print", command=command)
 
@@ -283,10 +284,10 @@ class Ipc:
             file.write(text.encode("utf-8"))
         return path
 
-    def startWriter(self, key, text, *extra, command=()):
+    def startWriter(self, key, text, *extra, command=(sys.executable,)):
         """process_a.py sharing `text`, once it says it has written it."""
         writer = self.processes.start(
-            list(command) + [sys.executable, script("process_a.py"), "--key", key,
+            list(command) + [script("process_a.py"), "--key", key,
                              "--text-file", self.textFile(text)] + list(extra),
             stdin=subprocess.DEVNULL)
         line = readLine(writer)

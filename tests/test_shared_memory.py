@@ -6,16 +6,18 @@ must leave no process, segment, semaphore or key file behind."""
 import json
 import os
 import random
+import shutil
 import signal
 import struct
 import subprocess
+import sys
 import sysconfig
 
 import pytest
 from PyQt5.QtCore import QSharedMemory, Qt
 
 from conftest import SHM_TIMEOUT as TIMEOUT
-from conftest import layout, missingPeer, readLine, semaphoreOf, semaphoreValue
+from conftest import HELPERS, layout, missingPeer, readLine, semaphoreOf, semaphoreValue
 from qtipc import __version__
 from qtipc.sysv import findSegment, segmentKeyFile, semaphoreKeyFile
 
@@ -364,3 +366,145 @@ def test_installed_commands_share_a_text(ipc, tmp_path):
                                  cwd=str(tmp_path))
     out, err = reader.communicate(timeout=TIMEOUT)
     assert (reader.returncode, out) == (0, "π 😀".encode("utf-8")), err
+
+
+# --- A lock held by a stopped process (issue 10, item 4) ---------------------------------------
+
+def stoppedLockHolder(ipc, key):
+    """A reader of `key` holding its lock, stopped (as by Ctrl+Z)."""
+    holder = ipc.startHelper("hold_the_lock.py", key)
+    assert readLine(holder) == "locked\n"
+    holder.send_signal(signal.SIGSTOP)
+    return holder
+
+
+def resumeAndRelease(holder):
+    holder.send_signal(signal.SIGCONT)
+    holder.stdin.close()
+    assert holder.wait(TIMEOUT) == 0, holder.stderr.read().decode()
+
+
+@pytest.mark.parametrize("signalNumber", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
+def test_b_waiting_for_a_stopped_lock_holder_quits_on_a_signal(ipc, signalNumber):
+    key = ipc.key()
+    ipc.startWriter(key, "held")
+    holder = stoppedLockHolder(ipc, key)
+    reader = ipc.processes.startScript("process_b.py", "--key", key, "--print")
+    line = readLine(reader, stream="stderr")
+    assert "Waiting for the shared memory lock, held by process {}".format(holder.pid) in line
+    reader.send_signal(signalNumber)
+    out, err = reader.communicate(timeout=TIMEOUT)
+    assert (reader.returncode, out) == (1, b"")
+    assert "Stopped waiting for the shared memory lock held by process {}".format(holder.pid) \
+        in err.decode()
+    resumeAndRelease(holder)
+    assert ipc.read(key)[:2] == (0, b"held")
+
+
+@pytest.mark.parametrize("signalNumber", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
+def test_a_quits_on_a_signal_while_a_stopped_reader_holds_the_lock(ipc, signalNumber):
+    key = ipc.key()
+    writer = ipc.startWriter(key, "held")
+    holder = stoppedLockHolder(ipc, key)
+    writer.send_signal(signalNumber)
+    assert writer.wait(TIMEOUT) == 0
+    err = writer.stderr.read().decode()
+    assert "Left the shared memory segment without the lock, which process {} holds".format(
+        holder.pid) in err
+    # The reader still has the text; it removes the segment when it detaches
+    # (and the fixture checks that nothing is left).
+    assert findSegment(key).attachCount == 1
+    resumeAndRelease(holder)
+    assert findSegment(key) is None
+
+
+def test_a_window_waiting_for_the_lock_says_who_holds_it(ipc, qtbot):
+    from PyQt5.QtCore import QTimer
+    from process_a import Widget_PA
+    key = ipc.key()
+    widget = ipc.keep(Widget_PA(key))
+    widget.show()
+    assert widget.sendStrToMemory("one")
+    holder = stoppedLockHolder(ipc, key)
+    seen = []
+
+    def whileWaiting():
+        # Runs in the event loop the wait keeps going.
+        seen.append(widget.ui.statusLabel.text())
+        resumeAndRelease(holder)
+
+    QTimer.singleShot(0, whileWaiting)
+    assert widget.sendStrToMemory("two"), widget.ui.statusLabel.text()
+    assert seen == ["Waiting for the shared memory lock, held by process {}.".format(holder.pid)]
+    assert ipc.read(key)[:2] == (0, b"two")
+
+
+# --- Output cut short (issue 10, item 7) ----------------------------------------------------------
+
+def test_b_print_exits_1_when_its_output_is_cut(ipc):
+    key = ipc.key()
+    text = "共享内存 shared memory\n" * 50000  # more than a pipe holds
+    ipc.startWriter(key, text)
+    reader = ipc.processes.startScript("process_b.py", "--key", key, "--print")
+    assert reader.stdout.read(10) == text.encode("utf-8")[:10]  # as `| head -c 10` does
+    reader.stdout.close()
+    assert reader.wait(TIMEOUT) == 1
+    assert "The text was not written whole" in reader.stderr.read().decode()
+
+
+# --- Where platform facilities are missing (issue 7) ------------------------------------------------
+
+WITHOUT_UNIX = (sys.executable, os.path.join(HELPERS, "without_unix.py"))
+# A private mount namespace whose /proc/sysvipc is an empty tmpfs, as on macOS.
+WITHOUT_SYSVIPC_LIST = ("unshare", "--mount", "sh", "-c",
+                        'mount -t tmpfs none /proc/sysvipc && exec "$@"', "sh", sys.executable)
+
+
+@pytest.fixture
+def withoutSysvipcList():
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        missingPeer("hiding /proc/sysvipc needs root and unshare (util-linux)")
+    return WITHOUT_SYSVIPC_LIST
+
+
+@pytest.mark.parametrize("text", [TEXTS["chinese"], TEXTS["emoji-outside-bmp"],
+                                  TEXTS["nul-and-bom"]], ids=["chinese", "emoji", "nul-and-bom"])
+def test_text_goes_from_a_to_b_exactly_as_on_windows(ipc, text):
+    key = ipc.key()
+    ipc.startWriter(key, text, command=WITHOUT_UNIX)
+    assert ipc.segmentBytes(key) == layout(text)
+    status, out, err = ipc.read(key, command=WITHOUT_UNIX)
+    assert (status, out) == (0, text.encode("utf-8")), err
+
+
+def test_second_writer_is_refused_clearly_as_on_windows(ipc):
+    key = ipc.key()
+    ipc.startWriter(key, "first", command=WITHOUT_UNIX)
+    status, _, err = ipc.run("process_a.py", "--key", key, "--text", "second",
+                             command=WITHOUT_UNIX)
+    assert status == 1
+    assert "Shared memory under the key {} is in use".format(key) in err
+    assert "System V IPC cannot be used here" in err and "Traceback" not in err
+    assert ipc.read(key, command=WITHOUT_UNIX)[:2] == (0, b"first")
+
+
+def test_text_goes_from_a_to_b_exactly_without_the_segment_list(ipc, withoutSysvipcList):
+    key = ipc.key()
+    text = TEXTS["mixed-line-endings"] + TEXTS["emoji-outside-bmp"]
+    ipc.startWriter(key, text, command=withoutSysvipcList)
+    status, out, err = ipc.read(key, command=withoutSysvipcList)
+    assert (status, out) == (0, text.encode("utf-8")), err
+
+
+def test_crashed_writer_is_reported_without_the_segment_list(ipc, withoutSysvipcList):
+    key = ipc.key()
+    crashed = ipc.startWriter(key, "old", command=withoutSysvipcList)
+    crashed.kill()
+    crashed.wait(TIMEOUT)
+    status, _, err = ipc.run("process_a.py", "--key", key, "--text", "new",
+                             command=withoutSysvipcList)
+    assert status == 1
+    assert "left by a writer that crashed" in err and "no /proc/sysvipc" in err
+    # Where the list is, a writer clears it (and the fixture checks it is gone).
+    ipc.startWriter(key, "new")
+    assert ipc.read(key)[:2] == (0, b"new")
