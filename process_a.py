@@ -69,7 +69,7 @@ class Widget_PA(QWidget):
 
     def closeEvent(self, event):
         # The segment lives as long as the window.
-        self.m_sharedMemory.detach()
+        self.m_sharedMemory.leave()
         super().closeEvent(event)
 
     @pyqtSlot()

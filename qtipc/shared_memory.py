@@ -74,6 +74,7 @@ class SharedMemory(QSharedMemory):
         self.m_madeLock = None  # the lock's key file, if this object may have made it
         self.m_lockHolder = 0
         self.m_created = False
+        self.m_left = False  # left without the lock: this object is done
 
     def createAfterPrevious(self, size):
         """Step 3, create(size), once no segment is left under the key:
@@ -243,7 +244,7 @@ class SharedMemory(QSharedMemory):
         """detach() (which takes the lock) once the lock is free, tried again
         for a moment if it fails. If the application quits while another
         process holds the lock, leaves the segment with leaveWithoutLock()."""
-        if not self.isAttached():
+        if self.m_left or not self.isAttached():
             return False
         if not self.waitUntilLockFree():
             return self.leaveWithoutLock()
@@ -258,20 +259,32 @@ class SharedMemory(QSharedMemory):
         _quitting.append(True)
         self.detach()
 
+    def leave(self):
+        """detach() for a window that closes as its program ends: without
+        waiting for a lock another process holds (see leaveWithoutLock)."""
+        sysv = systemV()[0]
+        if sysv is not None and self.isAttached() and not self.m_left \
+                and sysv.lockHolder(self.key()) not in (0, os.getpid()):
+            self.m_lockHolder = sysv.lockHolder(self.key())
+            return self.leaveWithoutLock()
+        return self.detach()
+
     def leaveWithoutLock(self):
         """Leaves the segment without QSharedMemory's detach(), which would
         wait for the lock as long as its holder (perhaps a stopped process)
-        keeps it. The kernel detaches this process when it exits; the
-        segment is left to those still attached (the last removes it, as Qt
-        does), or marked for removal now if there are none; the lock's
-        semaphore is removed if this object made it, as its destructor
-        would. This object is then never destroyed: the program is quitting."""
+        keeps it. The segment is left to those still attached (the last
+        removes it, as Qt does), or marked for removal if there are none;
+        the lock's semaphore is removed if this object made it, as its
+        destructor would. This object is then never destroyed (Qt would
+        detach it again): the program is ending."""
         sysv = systemV()[0]
         key = self.key()
+        self.m_left = True
         if sysv is not None:
             segment = sysv.findSegment(key) if sysv.canListSegments() else None
             if segment is not None and segment.attachCount <= 1:
                 sysv.removeWhenDetached(key)
+            sysv.detachAddress(int(self.constData()))
             if self.m_madeLock is not None \
                     and sysv.fileIdentity(sysv.semaphoreKeyFile(key)) == self.m_madeLock:
                 sysv.removeLock(key)

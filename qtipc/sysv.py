@@ -30,6 +30,7 @@ _SEMCTL = {"linux": (11, 12), "darwin": (4, 5), "freebsd": (4, 5)}.get(
 _libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
 _libc.ftok.argtypes = (ctypes.c_char_p, ctypes.c_int)
 _libc.ftok.restype = ctypes.c_int
+_libc.shmdt.argtypes = (ctypes.c_void_p,)
 for _name in ("semget", "semctl", "shmget", "shmctl"):
     getattr(_libc, _name)  # AttributeError (and so no System V) where one is missing
 
@@ -172,6 +173,11 @@ def removeLock(key):
         os.remove(semaphoreKeyFile(key))
     except OSError:
         pass
+
+
+def detachAddress(address):
+    """shmdt(): detaches this process from the segment mapped at `address`."""
+    return _libc.shmdt(address) == 0
 
 
 def removeWhenDetached(key):

@@ -439,6 +439,19 @@ def test_a_window_waiting_for_the_lock_says_who_holds_it(ipc, qtbot):
     assert ipc.read(key)[:2] == (0, b"two")
 
 
+def test_a_window_closes_at_once_while_a_stopped_reader_holds_the_lock(ipc, qtbot):
+    from process_a import Widget_PA
+    key = ipc.key()
+    widget = ipc.keep(Widget_PA(key))
+    widget.show()
+    assert widget.sendStrToMemory("one")
+    holder = stoppedLockHolder(ipc, key)
+    widget.close()
+    assert findSegment(key).attachCount == 1  # only the stopped reader
+    resumeAndRelease(holder)
+    assert findSegment(key) is None
+
+
 # --- Output cut short (issue 10, item 7) ----------------------------------------------------------
 
 def test_b_print_exits_1_when_its_output_is_cut(ipc):
