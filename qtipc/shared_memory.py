@@ -97,10 +97,15 @@ class SharedMemory(QSharedMemory):
                     if not keyFile.hasExpired():
                         QThread.msleep(1)
                         continue
-                if self.m_segmentId is not None and self.lockWhenFree() == "":
-                    self.unlock()  # whoever removed it has released the lock
-                if not self.waitUntilLockFree():
+                # create() takes the lock; after a segment of ours, whoever
+                # removed it must have released it (lock() waits for that).
+                if self.m_segmentId is None and not self.waitUntilLockFree():
                     return self.stoppedWaiting()
+                if self.m_segmentId is not None:
+                    error = self.lockWhenFree()
+                    if error:
+                        return error
+                    self.unlock()
                 if self.createRecordingLock(size):
                     self.m_segmentId = getattr(sysv.findSegment(self.key()), "shmid", None)
                     return ""
