@@ -134,6 +134,7 @@ class SharedMemory(QSharedMemory):
             if readers.hasExpired():
                 return arg(self.tr("The previous shared memory segment is still in use by %1 "
                                    "process(es); nothing was written."), segment.attachCount)
+            self.m_lockHolder = 0
             if not runEventLoopFor(1):
                 return self.stoppedWaiting()
 
@@ -145,6 +146,7 @@ class SharedMemory(QSharedMemory):
         while not (self.waitUntilLockFree() and self.createRecordingLock(size)):
             if _quitting:
                 return self.stoppedWaiting()
+            self.m_lockHolder = 0
             if self.error() not in (QSharedMemory.AlreadyExists, QSharedMemory.KeyError,
                                     QSharedMemory.LockError):
                 return arg(self.tr("Unable to create shared memory segment: %1"),
@@ -209,6 +211,9 @@ class SharedMemory(QSharedMemory):
         return True
 
     def stoppedWaiting(self):
+        if not self.m_lockHolder:  # waiting for readers
+            return self.tr("Stopped waiting for the readers of the previous shared memory "
+                           "segment; nothing was written.")
         return arg(self.tr("Stopped waiting for the shared memory lock held by process %1."),
                    self.m_lockHolder)
 
