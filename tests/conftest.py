@@ -88,3 +88,196 @@ def fortuneServer(processes, privateTmp):
     for process, path in running:
         assert process.returncode == 0, "server did not quit cleanly on SIGTERM"
         assert not os.path.exists(path), "socket file left behind: " + path
+
+
+# --- Shared memory: process A, process B and their System V objects ------------------
+# Used by test_shared_memory.py and test_shm_cxx.py through the ipc fixture.
+
+SHM_TIMEOUT = 60  # seconds; only ever reached when something hangs
+HELPERS = os.path.join(TESTS, "helpers")
+
+
+def layout(text):
+    """The bytes QDataStream << QString writes with Qt 5: quint32 byte length,
+    then UTF-16BE."""
+    utf16 = text.encode("utf-16-be")
+    return len(utf16).to_bytes(4, "big") + utf16
+
+
+def _sysvTable(path):
+    with open(path) as table:
+        header = next(table).split()
+        return [dict(zip(header, line.split())) for line in table]
+
+
+def sysvSegments():
+    return {int(row["shmid"]): row for row in _sysvTable("/proc/sysvipc/shm")}
+
+
+def sysvSemaphores():
+    return {int(row["semid"]): row for row in _sysvTable("/proc/sysvipc/sem")}
+
+
+def _semctl(semid, command):
+    import ctypes
+    return ctypes.CDLL(None, use_errno=True).semctl(semid, 0, command)
+
+
+_GETPID, _GETVAL = 11, 12  # Linux semctl() commands
+
+
+def semaphoreOf(key):
+    """semid of the semaphore behind QSharedMemory(key).lock(), or None."""
+    from qtipc.sysv import ipcKey, semaphoreKeyFile
+    wanted = ipcKey(semaphoreKeyFile(key))
+    for semid, row in sysvSemaphores().items():
+        if wanted is not None and int(row["key"]) == wanted:
+            return semid
+    return None
+
+
+def semaphoreValue(key):
+    return _semctl(semaphoreOf(key), _GETVAL)
+
+
+def readLine(process, timeout=SHM_TIMEOUT, stream="stdout"):
+    """The next line `process` prints (on `stream`), or "" if it exits first;
+    fails the test if neither happens in time."""
+    import queue
+    import threading
+
+    lines = queue.Queue()
+
+    def read():
+        try:
+            lines.put(getattr(process, stream).readline().decode())
+        except (ValueError, OSError):
+            lines.put("")
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        return lines.get(timeout=timeout)
+    except queue.Empty:
+        pytest.fail("{} printed nothing in {} s".format(process.args, timeout))
+
+
+class Ipc:
+    """Keys and programs for one test, and the check that the test left
+    nothing behind: no new segment created, and no new semaphore last used,
+    by one of its processes (others may be using shared memory meanwhile),
+    and no key file of one of its keys."""
+
+    def __init__(self, processes, directory):
+        self.processes = processes
+        self.directory = directory
+        self.keys = []
+        self.objects = []
+        self.segmentsBefore = set(sysvSegments())
+        self.semaphoresBefore = set(sysvSemaphores())
+
+    def key(self, suffix=""):
+        key = uniqueName("shm") + suffix
+        self.keys.append(key)
+        return key
+
+    def keep(self, qobject):
+        """Deletes `qobject` (a widget or QSharedMemory of the test process)
+        before the check, as the end of its program would."""
+        self.objects.append(qobject)
+        return qobject
+
+    def run(self, name, *args, stdin=None, command=(sys.executable,)):
+        """Runs a script to its end: (exit status, stdout bytes, stderr text).
+        `command` runs the script (the interpreter, or a helper program that
+        takes facilities away before it runs the script)."""
+        process = self.processes.start(list(command) + [script(name)] + list(args),
+                                       stdin=subprocess.PIPE)
+        out, err = process.communicate(stdin, timeout=SHM_TIMEOUT)
+        return process.returncode, out, err.decode()
+
+    def read(self, key, command=(sys.executable,)):
+        """process_b.py --print: (exit status, stdout bytes, stderr text)."""
+        return self.run("process_b.py", "--key", key, "--print", command=command)
+
+    def textFile(self, text):
+        path = os.path.join(self.directory, "text-{}".format(len(self.processes.started)))
+        with open(path, "wb") as file:
+            file.write(text.encode("utf-8"))
+        return path
+
+    def startWriter(self, key, text, *extra, command=(sys.executable,)):
+        """process_a.py sharing `text`, once it says it has written it."""
+        writer = self.processes.start(
+            list(command) + [script("process_a.py"), "--key", key,
+                             "--text-file", self.textFile(text)] + list(extra),
+            stdin=subprocess.DEVNULL)
+        line = readLine(writer)
+        if line != "written {} bytes\n".format(len(layout(text))):
+            writer.wait(SHM_TIMEOUT)
+            pytest.fail("process A: {!r}, stderr {!r}".format(line, writer.stderr.read().decode()))
+        return writer
+
+    def startHelper(self, name, *args, **kwargs):
+        """A helper program of tests/helpers/, importing the project's code."""
+        kwargs.setdefault("stdin", subprocess.PIPE)
+        return self.processes.start([sys.executable, os.path.join(HELPERS, name)]
+                                    + [str(a) for a in args], env={"PYTHONPATH": REPO}, **kwargs)
+
+    @staticmethod
+    def segmentBytes(key):
+        """The segment's bytes, read under its lock as process B does."""
+        from PyQt5.QtCore import QSharedMemory
+        memory = QSharedMemory(key)
+        assert memory.attach(QSharedMemory.ReadOnly), memory.errorString()
+        assert memory.lock()
+        data = memory.constData().asstring(memory.size())
+        memory.unlock()
+        memory.detach()
+        return data
+
+    def foreignSegment(self, key, data):
+        """A segment with `data` under `key`, made by the test process as any
+        other Qt program would, held until the end of the test."""
+        from PyQt5.QtCore import QSharedMemory
+        memory = self.keep(QSharedMemory(key))
+        assert memory.create(len(data)), memory.errorString()
+        memory.lock()
+        pointer = memory.data()
+        pointer.setsize(len(data))
+        pointer[0:len(data)] = data
+        memory.unlock()
+        return memory
+
+    def leftovers(self):
+        from qtipc.sysv import segmentKeyFile, semaphoreKeyFile
+        pids = {os.getpid()} | {process.pid for process in self.processes.started}
+        found = []
+        for shmid, row in sysvSegments().items():
+            if shmid not in self.segmentsBefore and int(row["cpid"]) in pids:
+                found.append(("-m", shmid))
+        for semid in sysvSemaphores():
+            if semid not in self.semaphoresBefore and _semctl(semid, _GETPID) in pids:
+                found.append(("-s", semid))
+        files = [path for key in self.keys for path in (segmentKeyFile(key), semaphoreKeyFile(key))
+                 if os.path.exists(path)]
+        return found, files
+
+    def finish(self):
+        from PyQt5 import sip
+        self.processes.stopAll()
+        for qobject in reversed(self.objects):
+            if not sip.isdeleted(qobject):
+                sip.delete(qobject)
+        found, files = self.leftovers()
+        for kind, ipcId in found:  # clean up, so that one failure does not cause others
+            subprocess.run(["ipcrm", kind, str(ipcId)], check=False)
+        for path in files:
+            os.remove(path)
+        assert not found and not files, "left behind: {} {}".format(found, files)
+
+
+@pytest.fixture
+def ipc(processes, tmp_path):
+    tracker = Ipc(processes, str(tmp_path))
+    yield tracker
+    tracker.finish()
