@@ -214,3 +214,73 @@ class Processes:
         self.stopAll()
         self.closeAll()
         return False
+
+
+# --- shared memory: the segment layout and the System V objects --------------------
+
+SHM_TIMEOUT = 60  # seconds; only ever reached when something hangs
+HELPERS = os.path.join(REPO, "tests", "helpers")
+
+
+def layout(text):
+    """The bytes QDataStream << QString writes with Qt 5: quint32 byte length,
+    then UTF-16BE."""
+    utf16 = text.encode("utf-16-be")
+    return len(utf16).to_bytes(4, "big") + utf16
+
+
+def _sysvTable(path):
+    with open(path) as table:
+        header = next(table).split()
+        return [dict(zip(header, line.split())) for line in table]
+
+
+def sysvSegments():
+    return {int(row["shmid"]): row for row in _sysvTable("/proc/sysvipc/shm")}
+
+
+def sysvSemaphores():
+    return {int(row["semid"]): row for row in _sysvTable("/proc/sysvipc/sem")}
+
+
+def semctl(semid, command):
+    import ctypes
+    return ctypes.CDLL(None, use_errno=True).semctl(semid, 0, command)
+
+
+GETPID, GETVAL = 11, 12  # Linux semctl() commands
+
+
+def semaphoreOf(key):
+    """semid of the semaphore behind QSharedMemory(key).lock(), or None."""
+    from qtipc.sysv import ipcKey, semaphoreKeyFile
+    wanted = ipcKey(semaphoreKeyFile(key))
+    for semid, row in sysvSemaphores().items():
+        if wanted is not None and int(row["key"]) == wanted:
+            return semid
+    return None
+
+
+def semaphoreValue(key):
+    return semctl(semaphoreOf(key), GETVAL)
+
+
+def readLine(process, timeout=SHM_TIMEOUT, stream="stdout"):
+    """The next line `process` prints (on `stream`), or "" if it exits first;
+    fails the test if neither happens in time."""
+    import queue
+    import threading
+
+    lines = queue.Queue()
+
+    def read():
+        try:
+            lines.put(getattr(process, stream).readline().decode())
+        except (ValueError, OSError):
+            lines.put("")
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        return lines.get(timeout=timeout)
+    except queue.Empty:
+        raise AssertionError("{} printed nothing in {} s".format(process.args, timeout))

@@ -2,6 +2,7 @@
 processes that are always cleaned up."""
 
 import os
+import subprocess
 import sys
 
 # Headless for this process and for every program a test starts, with a
@@ -17,11 +18,11 @@ if not os.environ.get("XDG_RUNTIME_DIR"):
 
 import pytest  # noqa: E402
 
-# The helpers tests and benchmarks share (harness.py, at the top of the
-# checkout, on sys.path through setup.cfg's pythonpath). Re-exported here
-# until every test module imports them from harness.
-from harness import (CXX_EXAMPLES, REPO, Processes, cxxExample, missingPeer,  # noqa: E402,F401
-                     script, socketPath, uniqueName, waitUntilServing)
+# The helpers tests and benchmarks share: harness.py, at the top of the
+# checkout, on sys.path through setup.cfg's pythonpath.
+from harness import (HELPERS, REPO, SHM_TIMEOUT, Processes, layout, readLine,  # noqa: E402
+                     script, semctl, socketPath, sysvSegments, sysvSemaphores, uniqueName,
+                     waitUntilServing, GETPID)
 
 
 @pytest.fixture
@@ -92,74 +93,6 @@ def fortuneServer(processes, privateTmp):
 
 # --- Shared memory: process A, process B and their System V objects ------------------
 # Used by test_shared_memory.py and test_shm_cxx.py through the ipc fixture.
-
-SHM_TIMEOUT = 60  # seconds; only ever reached when something hangs
-HELPERS = os.path.join(TESTS, "helpers")
-
-
-def layout(text):
-    """The bytes QDataStream << QString writes with Qt 5: quint32 byte length,
-    then UTF-16BE."""
-    utf16 = text.encode("utf-16-be")
-    return len(utf16).to_bytes(4, "big") + utf16
-
-
-def _sysvTable(path):
-    with open(path) as table:
-        header = next(table).split()
-        return [dict(zip(header, line.split())) for line in table]
-
-
-def sysvSegments():
-    return {int(row["shmid"]): row for row in _sysvTable("/proc/sysvipc/shm")}
-
-
-def sysvSemaphores():
-    return {int(row["semid"]): row for row in _sysvTable("/proc/sysvipc/sem")}
-
-
-def _semctl(semid, command):
-    import ctypes
-    return ctypes.CDLL(None, use_errno=True).semctl(semid, 0, command)
-
-
-_GETPID, _GETVAL = 11, 12  # Linux semctl() commands
-
-
-def semaphoreOf(key):
-    """semid of the semaphore behind QSharedMemory(key).lock(), or None."""
-    from qtipc.sysv import ipcKey, semaphoreKeyFile
-    wanted = ipcKey(semaphoreKeyFile(key))
-    for semid, row in sysvSemaphores().items():
-        if wanted is not None and int(row["key"]) == wanted:
-            return semid
-    return None
-
-
-def semaphoreValue(key):
-    return _semctl(semaphoreOf(key), _GETVAL)
-
-
-def readLine(process, timeout=SHM_TIMEOUT, stream="stdout"):
-    """The next line `process` prints (on `stream`), or "" if it exits first;
-    fails the test if neither happens in time."""
-    import queue
-    import threading
-
-    lines = queue.Queue()
-
-    def read():
-        try:
-            lines.put(getattr(process, stream).readline().decode())
-        except (ValueError, OSError):
-            lines.put("")
-
-    threading.Thread(target=read, daemon=True).start()
-    try:
-        return lines.get(timeout=timeout)
-    except queue.Empty:
-        pytest.fail("{} printed nothing in {} s".format(process.args, timeout))
-
 
 class Ipc:
     """Keys and programs for one test, and the check that the test left
@@ -256,7 +189,7 @@ class Ipc:
             if shmid not in self.segmentsBefore and int(row["cpid"]) in pids:
                 found.append(("-m", shmid))
         for semid in sysvSemaphores():
-            if semid not in self.semaphoresBefore and _semctl(semid, _GETPID) in pids:
+            if semid not in self.semaphoresBefore and semctl(semid, GETPID) in pids:
                 found.append(("-s", semid))
         files = [path for key in self.keys for path in (segmentKeyFile(key), semaphoreKeyFile(key))
                  if os.path.exists(path)]

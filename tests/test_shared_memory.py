@@ -16,8 +16,8 @@ import sysconfig
 import pytest
 from PyQt5.QtCore import QSharedMemory, Qt
 
-from conftest import SHM_TIMEOUT as TIMEOUT
-from conftest import HELPERS, layout, missingPeer, readLine, semaphoreOf, semaphoreValue
+from harness import SHM_TIMEOUT as TIMEOUT
+from harness import HELPERS, layout, missingPeer, readLine, semaphoreOf, semaphoreValue
 from qtipc import __version__
 from qtipc.sysv import findSegment, segmentKeyFile, semaphoreKeyFile
 

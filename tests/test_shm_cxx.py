@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import HELPERS, REPO, SHM_TIMEOUT, layout, missingPeer, readLine
+from harness import HELPERS, REPO, SHM_TIMEOUT, layout, missingPeer, readLine
 from qtipc.sysv import findSegment
 
 BLOG_PEER = os.path.join(HELPERS, "blog_peer.cpp")
