@@ -46,25 +46,28 @@ def startApplication(applicationName):
     return app
 
 
-def installTranslations(app):
-    """The project's translation for the system locale (QLocale.system():
-    LC_ALL, LC_MESSAGES, LANG, and LANGUAGE's order), with Qt's own for the
-    same language (its buttons, QCommandLineParser's help). Where the
-    project has none, nothing is installed: the English source stays, Qt's
-    texts too."""
-    locale = QLocale.system()
+def installTranslations(app, locale=None):
+    """Installs the project's translation for `locale`, by default the
+    system's (QLocale.system(): LC_ALL, LC_MESSAGES, LANG, and LANGUAGE's
+    order), with Qt's own for the same language (its buttons,
+    QCommandLineParser's help); returns the translators installed. Where the
+    project has none, none: the English source stays, Qt's texts too."""
+    locale = locale or QLocale.system()
     if locale.language() in (QLocale.C, QLocale.English):
-        return  # the source language comes first (LANGUAGE=en:zh_CN too)
+        return []  # the source language comes first (LANGUAGE=en:zh_CN too)
     ours = QTranslator(app)
     if not ours.load(locale, "qtipc", "_", TRANSLATIONS_DIR):
-        return
+        return []
     # Qt's for the language found ("zh_CN" from LANGUAGE=fr:zh_CN), not
     # the first one asked for, so that the window speaks one language.
+    installed = [ours]
     qt = QTranslator(app)
     if qt.load(QLocale(ours.language()), "qtbase", "_",
                QLibraryInfo.location(QLibraryInfo.TranslationsPath)):
-        app.installTranslator(qt)
-    app.installTranslator(ours)
+        installed.insert(0, qt)
+    for translator in installed:
+        app.installTranslator(translator)
+    return installed
 
 
 def parseOptions(parser):

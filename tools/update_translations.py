@@ -81,25 +81,28 @@ def updateTs(tsFiles, cwd=REPO):
 
 
 def carryOver(tsFile, known):
-    """Fills each untranslated message whose source text had exactly one
-    translation before the update (`known`: source -> set of translations),
-    as when a string moves to another context; returns the sources filled.
+    """Accepts, for each message not yet translated, the one translation its
+    source text had before the update (`known`: source -> set of
+    translations), as when a string moves to another context (pylupdate5
+    then proposes it, marked unfinished); returns the sources accepted.
     The .ts is then rewritten by pylupdate5 again, in its own layout."""
     tree = ElementTree.parse(tsFile)
-    filled = []
+    accepted = []
     for message in tree.getroot().iter("message"):
         translation = message.find("translation")
         source = message.findtext("source")
-        if translation.text or len(known.get(source, ())) != 1:
+        candidates = known.get(source, set())
+        if translation.get("type") != "unfinished" or len(candidates) != 1 \
+                or (translation.text or "") not in candidates | {""}:
             continue
-        translation.text = next(iter(known[source]))
-        translation.attrib.pop("type", None)
-        filled.append(source)
-    if filled:
+        translation.text = next(iter(candidates))
+        del translation.attrib["type"]
+        accepted.append(source)
+    if accepted:
         with open(tsFile, "w", encoding="utf-8") as file:
             file.write('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n')
             file.write(ElementTree.tostring(tree.getroot(), encoding="unicode"))
-    return filled
+    return accepted
 
 
 def knownTranslations(tsFile):
