@@ -115,7 +115,7 @@
 <context>
     <name>QCommandLineParser</name>
     <message>
-        <location filename="../program.py" line="95"/>
+        <location filename="../program.py" line="98"/>
         <source>Try &apos;%1 --help&apos; for more information.</source>
         <translation>请尝试执行“%1 --help”以获取更多信息。</translation>
     </message>
