@@ -216,6 +216,27 @@ class Processes:
         return False
 
 
+# --- the programs' windows ----------------------------------------------------------
+
+# The window class of each program's module.
+WINDOWS = {
+    "fortune_server": "Server",
+    "fortune_client": "Client",
+    "process_a": "Widget_PA",
+    "process_b": "Widget_PB",
+}
+
+
+def windowTexts(window):
+    """The texts a window shows: its title, then every label's and button's."""
+    from PyQt5.QtWidgets import QAbstractButton, QLabel
+
+    texts = [window.windowTitle()]
+    texts += [label.text() for label in window.findChildren(QLabel)]
+    texts += [button.text() for button in window.findChildren(QAbstractButton)]
+    return [text for text in texts if text]
+
+
 # --- shared memory: the segment layout and the System V objects --------------------
 
 SHM_TIMEOUT = 60  # seconds; only ever reached when something hangs

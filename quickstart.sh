@@ -30,7 +30,7 @@ debianPackages() {
 debianPackages python3-venv qtbase5-examples
 
 benchPeers="gcc libc6-dev libx11-dev xvfb util-linux iproute2"
-testPeers="$benchPeers g++ pkg-config qtbase5-dev xdotool imagemagick"
+testPeers="$benchPeers g++ pkg-config qtbase5-dev xdotool imagemagick qttools5-dev-tools"
 
 install() {
     [ -x .venv/bin/python ] || python3 -m venv .venv
@@ -50,9 +50,11 @@ run)
 test)
     # Peers: a real X server, with xdotool and ImageMagick to click the C++
     # client and look at it; a compiler with Qt's headers to build the
-    # blog's own C++ shared-memory functions; what the benchmarks' smoke
-    # tests need (their C helpers, taskset, ss, the plot). Without those,
-    # leave the smoke tests out: sh quickstart.sh test -m "not bench".
+    # blog's own C++ shared-memory functions; Qt's lrelease, to check the
+    # shipped translations against their source (tools/update_translations.py
+    # uses it too); what the benchmarks' smoke tests need (their C helpers,
+    # taskset, ss, the plot). Without those, leave the smoke tests out:
+    # sh quickstart.sh test -m "not bench".
     debianPackages $testPeers
     install ".[test,bench]"
     shift

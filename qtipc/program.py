@@ -16,7 +16,7 @@ import sys
 from PyQt5.QtCore import (QCoreApplication, QLibraryInfo, QLocale,
                           QSocketNotifier, QTimer, QTranslator)
 
-from qtipc import __version__
+from qtipc import __version__, arg
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -46,20 +46,28 @@ def startApplication(applicationName):
     return app
 
 
-def installTranslations(app):
-    """The project's and Qt's own translations for the system locale (LANG,
-    LC_ALL, LC_MESSAGES); where there are none, the English source stays."""
-    locale = QLocale.system()
+def installTranslations(app, locale=None):
+    """Installs the project's translation for `locale`, by default the
+    system's (QLocale.system(): LC_ALL, LC_MESSAGES, LANG, and LANGUAGE's
+    order), with Qt's own for the same language (its buttons,
+    QCommandLineParser's help); returns the translators installed. Where the
+    project has none, none: the English source stays, Qt's texts too."""
+    locale = locale or QLocale.system()
     if locale.language() in (QLocale.C, QLocale.English):
-        return
-    qtDir = QLibraryInfo.location(QLibraryInfo.TranslationsPath)
-    translators = []
-    for name, directory in (("qtipc", TRANSLATIONS_DIR), ("qtbase", qtDir)):
-        translator = QTranslator(app)
-        if translator.load(locale, name, "_", directory):
-            app.installTranslator(translator)
-            translators.append(translator)
-    app._translators = translators
+        return []  # the source language comes first (LANGUAGE=en:zh_CN too)
+    ours = QTranslator(app)
+    if not ours.load(locale, "qtipc", "_", TRANSLATIONS_DIR):
+        return []
+    # Qt's for the language found ("zh_CN" from LANGUAGE=fr:zh_CN), not
+    # the first one asked for, so that the window speaks one language.
+    installed = [ours]
+    qt = QTranslator(app)
+    if qt.load(QLocale(ours.language()), "qtbase", "_",
+               QLibraryInfo.location(QLibraryInfo.TranslationsPath)):
+        installed.insert(0, qt)
+    for translator in installed:
+        app.installTranslator(translator)
+    return installed
 
 
 def parseOptions(parser):
@@ -86,9 +94,10 @@ def parseOptions(parser):
 def usageError(message):
     """Says what is wrong with the command line and exits EXIT_USAGE."""
     printError(message)
-    printError(QCoreApplication.translate(
-        "main", "Try '%1 --help' for more information.").replace(
-            "%1", QCoreApplication.applicationName()))
+    # In the context of Qt's own messages about the command line.
+    printError(arg(QCoreApplication.translate(
+        "QCommandLineParser", "Try '%1 --help' for more information."),
+        QCoreApplication.applicationName()))
     sys.exit(EXIT_USAGE)
 
 

@@ -8,7 +8,7 @@ import sysconfig
 
 import pytest
 
-from harness import fetch, missingPeer, uniqueName
+from harness import REPO, fetch, missingPeer, uniqueName
 
 SCRIPTS = sysconfig.get_path("scripts")
 COMMANDS = ("fortune-server", "fortune-client", "process-a", "process-b")
@@ -59,3 +59,23 @@ def test_help_works_for_every_command(installed, command, privateTmp):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "--help" in result.stdout
+
+
+def test_translations_are_installed(installed, privateTmp):
+    # The installed command finds the installed .qm: Chinese help and
+    # messages under a Chinese locale.
+    environment = {name: value for name, value in os.environ.items()
+                   if not name.startswith("LC_") and name not in ("LANGUAGE", "PYTHONPATH")}
+    environment["LANG"] = "zh_CN.UTF-8"
+    result = subprocess.run([os.path.join(SCRIPTS, "process-b"), "--print", "--key",
+                             uniqueName("key")], cwd=privateTmp, env=environment,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == "无法连接到共享内存段。", result.stderr
+    qm = runInstalled("import os, qtipc.program\n"
+                      "print(os.path.join(qtipc.program.TRANSLATIONS_DIR, 'qtipc_zh_CN.qm'))",
+                      cwd=privateTmp).stdout.strip()
+    assert qm.startswith(sysconfig.get_paths()["purelib"] + os.sep), qm
+    with open(qm, "rb") as installedQm, \
+            open(os.path.join(REPO, "qtipc", "translations", "qtipc_zh_CN.qm"), "rb") as built:
+        assert installedQm.read() == built.read()
