@@ -135,14 +135,13 @@ class Client(QDialog):
 
 
 def parseArguments():
-    def tr(text):
-        return QCoreApplication.translate("Client", text)
-
+    translate = QCoreApplication.translate
     parser = QCommandLineParser()
-    parser.setApplicationDescription(tr(
-        "Local Fortune client: fetches a fortune from a Local Fortune server."))
+    parser.setApplicationDescription(translate(
+        "Client", "Local Fortune client: fetches a fortune from a Local Fortune server."))
     nameOption = QCommandLineOption(
-        "name", arg(tr("Server name to start with (default %1)."), DEFAULT_SERVER_NAME),
+        "name", arg(translate("Client", "Server name to start with (default %1)."),
+                   DEFAULT_SERVER_NAME),
         "name", DEFAULT_SERVER_NAME)
     parser.addOption(nameOption)
     parseOptions(parser)

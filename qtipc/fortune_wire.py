@@ -200,24 +200,22 @@ class FortuneReply:
     def problem(self):
         """What is wrong with the reply, said for the user; None for a
         whole fortune (and while WAITING)."""
-        def tr(text):
-            return QCoreApplication.translate("FortuneReply", text)
-
+        translate = QCoreApplication.translate
         if self.state == TRUNCATED:
-            return arg(tr("The server closed the connection after %1 bytes, before "
-                          "a whole fortune had arrived."), self.size())
+            return arg(translate("FortuneReply", "The server closed the connection after %1 "
+                                 "bytes, before a whole fortune had arrived."), self.size())
         if self.state == STALLED and not self.size():
-            return arg(tr("The server did not send a fortune within %1 seconds."),
-                       "{:g}".format(self.quietSeconds))
+            return arg(translate("FortuneReply", "The server did not send a fortune within %1 "
+                                 "seconds."), "{:g}".format(self.quietSeconds))
         if self.state == STALLED:
-            return arg(tr("The server sent %1 bytes, not a whole fortune, and then "
-                          "nothing for %2 seconds."),
+            return arg(translate("FortuneReply", "The server sent %1 bytes, not a whole fortune, "
+                                 "and then nothing for %2 seconds."),
                        self.size(), "{:g}".format(self.quietSeconds))
         if self.state == OVERSIZED:
-            return arg(tr("The server's reply is longer than %1 bytes; no fortune "
-                          "is that long."), MAX_REPLY_SIZE)
+            return arg(translate("FortuneReply", "The server's reply is longer than %1 bytes; no "
+                                 "fortune is that long."), MAX_REPLY_SIZE)
         if self.state == MALFORMED:
-            return arg(tr("The server's reply is not a fortune in any known format "
-                          "(%1 bytes, starting %2)."),
+            return arg(translate("FortuneReply", "The server's reply is not a fortune in any "
+                                 "known format (%1 bytes, starting %2)."),
                        self.size(), bytes(self.data.left(16)).hex(" "))
         return None
