@@ -6,10 +6,11 @@ counterpart, on a private Xvfb, written to docs/images/.
 
 Needs Xvfb, xdotool, ImageMagick and Debian's qtbase5-examples (the test
 command of quickstart.sh installs them all). The Python programs run from
-this checkout, with .venv/bin/python when it exists. Everything runs with a
-private TMPDIR, its own server name and shared-memory key, and its own X
-display, so that it never meets a user's programs; every process, socket
-file and shared-memory segment it makes is gone when it exits.
+this checkout, with .venv/bin/python when it exists. Everything runs on its
+own X display, the Python and the C++ programs each with a private TMPDIR
+(where Qt puts local sockets and the key files of shared memory), so that
+it never meets a user's programs; every process, socket file and
+shared-memory segment it makes is gone when it exits.
 """
 
 import argparse
@@ -109,11 +110,7 @@ class Session:
             if process.poll() is not None:
                 raise RuntimeError("{} exited with status {}".format(
                     " ".join(process.args), process.returncode))
-            found = subprocess.run(
-                ["xdotool", "search", "--onlyvisible", "--pid", str(process.pid)],
-                env=self.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                text=True).stdout.split()
-            found = [window for window in found if window != other]
+            found = sorted(self.visibleWindows(process) - {other})
             if found:
                 self.run("xdotool", "windowmove", "--sync", found[0], str(x), str(y))
                 return found[0]
@@ -169,21 +166,43 @@ class Session:
             raise RuntimeError("{}.{} has no button {!r}".format(module, className, text))
         self.click(window, *where)
 
+    def visibleWindows(self, process):
+        return set(subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--pid", str(process.pid)],
+            env=self.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            text=True).stdout.split())
+
+    def escape(self, window):
+        """Escape to a dialog, after a click on its margin that makes it the
+        active window (no window manager does), so that it takes the key."""
+        self.click(window, 3, 3)
+        subprocess.run(["xdotool", "key", "--window", window, "Escape"],
+                       env=self.env, stderr=subprocess.DEVNULL, timeout=10)
+
     def stop(self, process, window=None):
         """Ends a program as its user would: Escape closes a C++ dialog (its
         destructors remove its socket or segment); SIGTERM quits a Python
         program cleanly."""
-        if process.poll() is None:
+        for attempt in range(3):
+            if process.poll() is not None:
+                return
             if window:
-                subprocess.run(["xdotool", "key", "--window", window, "Escape"],
-                               env=self.env, stderr=subprocess.DEVNULL, timeout=10)
-            else:
+                # Any other window first (Qt's example sometimes opens its
+                # file dialog a second time), then the dialog itself.
+                for other in self.visibleWindows(process) - {window}:
+                    self.escape(other)
+                self.escape(window)
+            elif attempt == 0:
                 process.send_signal(signal.SIGTERM)
             try:
-                process.wait(10)
+                process.wait(3 if window else 10)
+                return
             except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+                pass
+        process.kill()
+        process.wait()
+        print("screenshots.py: {} did not quit; killed".format(" ".join(process.args)),
+              file=sys.stderr)
 
     def close(self):
         """Ends everything; returns the System V objects that had to be
@@ -326,11 +345,15 @@ def sharedMemoryRow(session, out):
 
     example = session.start([cxx("sharedmemory")])
     exampleWindow = session.window(example, 900, 20)
-    before = session.shot(exampleWindow)
     session.click(exampleWindow, 100, 24)  # "Load Image From File...", at the top
     fileDialog = session.window(example, 20, 400, other=exampleWindow)
+    before = session.shot(exampleWindow)  # "Select an image file"
     session.type(fileDialog, os.path.join(CXX_EXAMPLES, "sharedmemory", "image.png"))
-    session.press(fileDialog, "Return")
+    for _ in range(3):  # the first Return may only close the completer's popup
+        session.press(fileDialog, "Return")
+        time.sleep(1)
+        if fileDialog not in session.visibleWindows(example):
+            break
     exampleShot = session.shot(exampleWindow, unlike=before)
 
     compose(session, [
