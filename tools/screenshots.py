@@ -138,8 +138,14 @@ class Session:
         values = dict(line.split("=", 1) for line in shell.split())
         return int(values["WIDTH"]), int(values["HEIGHT"])
 
-    def press(self, window, *keys):
-        self.run("xdotool", "key", "--window", window, *keys)
+    def press(self, window, *keys, closing=False):
+        """Presses keys in a window; with `closing`, the window may be gone
+        before the keys are released."""
+        if closing:
+            subprocess.run(["xdotool", "key", "--window", window, *keys], env=self.env,
+                           stderr=subprocess.DEVNULL, timeout=10)
+        else:
+            self.run("xdotool", "key", "--window", window, *keys)
 
     def type(self, window, text):
         """Types text, a line at a time (xdotool types no newline)."""
@@ -176,8 +182,7 @@ class Session:
         """Escape to a dialog, after a click on its margin that makes it the
         active window (no window manager does), so that it takes the key."""
         self.click(window, 3, 3)
-        subprocess.run(["xdotool", "key", "--window", window, "Escape"],
-                       env=self.env, stderr=subprocess.DEVNULL, timeout=10)
+        self.press(window, "Escape", closing=True)
 
     def stop(self, process, window=None):
         """Ends a program as its user would: Escape closes a C++ dialog (its
@@ -187,10 +192,6 @@ class Session:
             if process.poll() is not None:
                 return
             if window:
-                # Any other window first (Qt's example sometimes opens its
-                # file dialog a second time), then the dialog itself.
-                for other in self.visibleWindows(process) - {window}:
-                    self.escape(other)
                 self.escape(window)
             elif attempt == 0:
                 process.send_signal(signal.SIGTERM)
@@ -349,12 +350,18 @@ def sharedMemoryRow(session, out):
     fileDialog = session.window(example, 20, 400, other=exampleWindow)
     before = session.shot(exampleWindow)  # "Select an image file"
     session.type(fileDialog, os.path.join(CXX_EXAMPLES, "sharedmemory", "image.png"))
-    for _ in range(3):  # the first Return may only close the completer's popup
-        session.press(fileDialog, "Return")
+    # Return as a real key press to the focused file dialog: one sent to its
+    # window could also reach the example's focused button and open the
+    # file dialog again. A second one if the first only closed a popup.
+    for _ in range(3):
+        subprocess.run(["xdotool", "windowfocus", "--sync", fileDialog, "key", "Return"],
+                       env=session.env, stderr=subprocess.DEVNULL, timeout=10)
         time.sleep(1)
-        if fileDialog not in session.visibleWindows(example):
+        if session.visibleWindows(example) == {exampleWindow}:
             break
     exampleShot = session.shot(exampleWindow, unlike=before)
+    if session.visibleWindows(example) != {exampleWindow}:
+        raise RuntimeError("the Shared Memory example's file dialog did not close once")
 
     compose(session, [
         tile(session, writerShot, "Python: process_a.py", session.title(writerWindow),
