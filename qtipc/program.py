@@ -34,8 +34,11 @@ _HEADLESS_PLATFORMS = ("offscreen", "minimal")
 def startApplication(applicationName):
     """The program's application, with its translations installed (before
     any window is built or option parsed). A QApplication, except when the
-    command line asks only for help or the version."""
-    if _TEXT_ONLY.intersection(sys.argv[1:]):
+    command line asks only for help or the version, or no window can be
+    opened: then a QCoreApplication, so that the options are still parsed
+    and answered (QApplication would abort), and parseOptions() says why no
+    window comes."""
+    if _TEXT_ONLY.intersection(sys.argv[1:]) or not _displayAvailable():
         app = QCoreApplication(sys.argv)
     else:
         from PyQt5.QtWidgets import QApplication
@@ -44,6 +47,17 @@ def startApplication(applicationName):
     app.setApplicationVersion(__version__)
     installTranslations(app)
     return app
+
+
+def _displayAvailable():
+    """False where Qt's default platform on Linux and the BSDs (xcb, else
+    wayland) has no display to connect to; elsewhere, or with a platform
+    chosen by -platform or QT_QPA_PLATFORM, Qt decides."""
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return True
+    if os.environ.get("QT_QPA_PLATFORM") or "-platform" in sys.argv[1:]:
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def installTranslations(app, locale=None):
@@ -89,6 +103,16 @@ def parseOptions(parser):
     if not parser.parse(QCoreApplication.arguments()):
         usageError(parser.errorText())
     parser.parse(sys.argv)
+    if not _isGuiApplication():
+        printError(QCoreApplication.translate(
+            "Program", "Cannot open a window: no display (DISPLAY and WAYLAND_DISPLAY "
+            "are not set). Run it on a desktop, or with -platform offscreen."))
+        sys.exit(EXIT_FAILURE)
+
+
+def _isGuiApplication():
+    from PyQt5.QtGui import QGuiApplication
+    return isinstance(QCoreApplication.instance(), QGuiApplication)
 
 
 def usageError(message):
@@ -96,7 +120,7 @@ def usageError(message):
     printError(message)
     # In the context of Qt's own messages about the command line.
     printError(arg(QCoreApplication.translate(
-        "QCommandLineParser", "Try '%1 --help' for more information."),
+        "Program", "Try '%1 --help' for more information."),
         QCoreApplication.applicationName()))
     sys.exit(EXIT_USAGE)
 
