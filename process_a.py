@@ -98,7 +98,7 @@ class Widget_PA(QWidget):
 
     @pyqtSlot()
     def on_loadImageButton_clicked(self):
-        fileName, _ = QFileDialog.getOpenFileName(self, filter=self.tr("Images (*.png *.xpm *.jpg)"))
+        fileName = QFileDialog.getOpenFileName(self, filter=self.tr("Images (*.png *.xpm *.jpg)"))[0]
         if fileName:
             self.loadFromFile(fileName)
 
