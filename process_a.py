@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """Process A: writes the text typed into its window to shared memory, where
-process B reads it. A PyQt5 port of the blog's Widget_PA."""
+process B reads it. A PyQt5 port of the blog's Widget_PA; it also shares an
+image as Qt's Shared Memory example (corelib/ipc/sharedmemory) does."""
 
 import sys
 
 from PyQt5.QtCore import (QBuffer, QCommandLineOption, QCommandLineParser, QCoreApplication,
                           QDataStream, QTimer, pyqtSlot)
-from PyQt5.QtWidgets import QWidget
+from PyQt5.QtWidgets import QFileDialog, QWidget
 
 from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, formClass
 from qtipc.program import (EXIT_FAILURE, parseOptions, printError, quitOnTerminationSignals,
                            startApplication, usageError)
+from qtipc.images import FileDrops, imageFromFile, thumbnail
 from qtipc.shared_memory import SharedMemory, sharedMemoryKeyOption, utf16ForQString
 
 
@@ -24,29 +26,46 @@ class Widget_PA(QWidget):
         self.m_sharedMemory = SharedMemory(self)
         self.m_sharedMemory.waitingForLock.connect(self.ui.statusLabel.setText)
         self.ui.statusLabel.setText(arg(self.tr("Key: %1"), key))
+        FileDrops(self, self.loadFromFile)  # an image file dropped on the window is shared
 
     def sendStrToMemory(self, text):
         """Writes `text` to the segment of the key; True when it is there."""
         utf16, error = utf16ForQString(text)  # refused before the old text is touched
         if error:
             return self.showError(error)
-        # 1. Set the key of the shared memory
-        self.m_sharedMemory.setKey(self.m_key)
-        if self.m_sharedMemory.isAttached():
-            # 2. Detach this process from the shared memory
-            if not self.m_sharedMemory.detach():
-                return self.showError(arg(self.tr("Unable to detach from shared memory: %1"),
-                                          self.m_sharedMemory.errorString()))
-        # Load the data into shared memory
+        # Load the data into a buffer
         buffer = QBuffer()
         buffer.open(QBuffer.ReadWrite)
         out = QDataStream(buffer)
         # out << str: writeBytes(utf16) writes the same bytes as writeQString(text)
         # (quint32 byte length, UTF-16BE), 10 times faster at 1 MiB (measured).
         out.writeBytes(utf16)
-        size = buffer.size()
+        return self.sendBufferToMemory(buffer, None)
+
+    def loadFromFile(self, fileName):
+        """Writes the image in `fileName` as Qt's Shared Memory example does
+        (its Dialog::loadFromFile); True when it is there. A file that is not
+        an image leaves what was shared before."""
+        image, error = imageFromFile(fileName)  # image.load(fileName), saying why not
+        if error:
+            return self.showError(error)
+        buffer = QBuffer()
+        buffer.open(QBuffer.ReadWrite)
+        out = QDataStream(buffer)
+        out << image
+        return self.sendBufferToMemory(buffer, image)
+
+    def sendBufferToMemory(self, buffer, image):
+        """The blog's steps for the data in `buffer`; then shows `image`, the
+        image shared (None for a text). True when the data is there."""
+        # 1. Set the key of the shared memory
+        self.m_sharedMemory.setKey(self.m_key)
+        # 2. Detach this process from the shared memory (if it is attached)
+        if self.m_sharedMemory.isAttached() and not self.m_sharedMemory.detach():
+            return self.showError(arg(self.tr("Unable to detach from shared memory: %1"),
+                                      self.m_sharedMemory.errorString()))
         # 3. Create the shared memory segment
-        error = self.m_sharedMemory.createAfterPrevious(size)
+        error = self.m_sharedMemory.createAfterPrevious(buffer.size())
         if error:
             return self.showError(error)
         # 4. Lock the shared memory
@@ -59,6 +78,7 @@ class Widget_PA(QWidget):
         self.m_sharedMemory.unlock()
         self.ui.statusLabel.setText(arg(self.tr("Wrote %1 bytes to shared memory (key %2)."),
                                         count, self.m_key))
+        self.ui.imageLabel.setPixmap(thumbnail(image, self.ui.imageLabel.maximumSize()))
         return True
 
     def showError(self, message):
@@ -76,20 +96,29 @@ class Widget_PA(QWidget):
     def on_pushButton_clicked(self):
         self.sendStrToMemory(self.ui.textEdit.toPlainText())
 
+    @pyqtSlot()
+    def on_loadImageButton_clicked(self):
+        fileName = QFileDialog.getOpenFileName(self, filter=self.tr("Images (*.png *.xpm *.jpg)"))[0]
+        if fileName:
+            self.loadFromFile(fileName)
+
 
 def parseArguments():
-    """The key and the text to write at start-up (None for none); exits with
-    a message on bad options."""
+    """The key and what to write at start-up: a function of the widget, or
+    None for nothing; exits with a message on bad options."""
     translate = QCoreApplication.translate
     parser = QCommandLineParser()
     parser.setApplicationDescription(translate(
         "Widget_PA",
         "Process A: shares the text typed into its window through shared memory; "
         "process B reads it. The text stays shared as long as this window is open.\n"
-        "With --text or --text-file the text is written at start-up and \"written N bytes\" "
-        "is printed to standard output; the program then keeps running, holding the "
-        "text, until its window is closed or it is terminated. If that write fails, "
-        "the reason goes to standard error and the exit status is 1."))
+        "It shares an image too, as Qt's Shared Memory example does (QDataStream << QImage): "
+        "from \"Load Image From File...\", an image file dropped on the window, or --image. "
+        "With --key QSharedMemoryExample, that example displays it.\n"
+        "With --text, --text-file or --image the data is written at start-up and "
+        "\"written N bytes\" is printed to standard output; the program then keeps running, "
+        "holding the data, until its window is closed or it is terminated. If that write "
+        "fails, the reason goes to standard error and the exit status is 1."))
     keyOption = sharedMemoryKeyOption("Widget_PA")
     textOption = QCommandLineOption(
         "text", translate("Widget_PA", "Write <text> at start-up."), translate("Widget_PA", "text"))
@@ -97,9 +126,15 @@ def parseArguments():
         "text-file", translate("Widget_PA", "Write the contents of <file> (UTF-8, taken byte "
                                "for byte) at start-up; - reads standard input."),
         translate("Widget_PA", "file"))
+    imageOption = QCommandLineOption(
+        "image", translate("Widget_PA", "Write the image in <file> (PNG, JPEG, XPM, or any "
+                           "format Qt reads) at start-up, as Qt's Shared Memory example "
+                           "does."),
+        translate("Widget_PA", "file"))
     parser.addOption(keyOption)
     parser.addOption(textOption)
     parser.addOption(fileOption)
+    parser.addOption(imageOption)
     parseOptions(parser)
 
     key = parser.value(keyOption)
@@ -110,11 +145,18 @@ def parseArguments():
                        parser.positionalArguments()[0]))
     if parser.isSet(textOption) and parser.isSet(fileOption):
         usageError(translate("Widget_PA", "Give either --text or --text-file, not both."))
+    if parser.isSet(imageOption) and (parser.isSet(textOption) or parser.isSet(fileOption)):
+        usageError(translate("Widget_PA", "Give either --image or a text, not both."))
+    if parser.isSet(imageOption):
+        fileName = parser.value(imageOption)
+        return key, lambda widget: widget.loadFromFile(fileName)
     if parser.isSet(textOption):
-        return key, parser.value(textOption)
-    if not parser.isSet(fileOption):
+        text = parser.value(textOption)
+    elif parser.isSet(fileOption):
+        text = readTextFile(parser.value(fileOption))
+    else:
         return key, None
-    return key, readTextFile(parser.value(fileOption))
+    return key, lambda widget: widget.sendStrToMemory(text)
 
 
 def readTextFile(path):
@@ -139,10 +181,10 @@ def readTextFile(path):
         sys.exit(EXIT_FAILURE)
 
 
-def writeAtStartUp(widget, text):
-    """Writes the text given on the command line; quits with status 1 when it
-    cannot be written."""
-    if widget.sendStrToMemory(text):
+def writeAtStartUp(widget, write):
+    """Writes the text or image given on the command line (`write(widget)`);
+    quits with status 1 when it cannot be written."""
+    if write(widget):
         # For scripts, and so not translated.
         print("written {} bytes".format(widget.m_sharedMemory.size()), flush=True)
     else:
@@ -152,12 +194,12 @@ def writeAtStartUp(widget, text):
 def main():
     app = startApplication("process-a")
     quitOnTerminationSignals(app)
-    key, text = parseArguments()
+    key, write = parseArguments()
     widget = Widget_PA(key)
     widget.show()
-    if text is not None:
+    if write is not None:
         # From the event loop, so that a termination signal is never missed.
-        QTimer.singleShot(0, lambda: writeAtStartUp(widget, text))
+        QTimer.singleShot(0, lambda: writeAtStartUp(widget, write))
     sys.exit(app.exec_())
 
 

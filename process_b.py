@@ -1,18 +1,20 @@
 #!/usr/bin/env python3
 """Process B: reads the text process A put in shared memory and shows it. A
-PyQt5 port of the blog's Widget_PB."""
+PyQt5 port of the blog's Widget_PB; it also shows an image that process A or
+Qt's Shared Memory example (corelib/ipc/sharedmemory) shares."""
 
 import os
 import sys
 
 from PyQt5.QtCore import (QBuffer, QByteArray, QCommandLineOption, QCommandLineParser,
                           QCoreApplication, QDataStream, pyqtSlot)
+from PyQt5.QtGui import QImage, QImageWriter, QPixmap
 from PyQt5.QtWidgets import QWidget
 
 from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, formClass
 from qtipc.program import (EXIT_FAILURE, parseOptions, printError, quitOnTerminationSignals,
                            startApplication, usageError)
-from qtipc.shared_memory import SharedMemory, readOneQString, sharedMemoryKeyOption
+from qtipc.shared_memory import SharedMemory, readTextOrImage, sharedMemoryKeyOption
 
 
 class Widget_PB(QWidget):
@@ -26,8 +28,8 @@ class Widget_PB(QWidget):
         self.m_errorString = ""
 
     def loadStrFromMemory(self):
-        """The text in the segment of the key; on failure, the reason, which
-        errorString() then also returns."""
+        """The text in the segment of the key, or the QImage there; on failure,
+        the reason, which errorString() then also returns."""
         self.m_errorString = ""
         # 1. Set the key of the shared memory (a new QSharedMemory each time: see renewed())
         self.m_sharedMemory = self.m_sharedMemory.renewed(self)
@@ -48,12 +50,13 @@ class Widget_PB(QWidget):
         segment = self.m_sharedMemory.constView()
         buffer.setData(QByteArray.fromRawData(segment))
         buffer.open(QBuffer.ReadOnly)
-        text, error = readOneQString(in_, segment)  # in >> str, checked: exactly one QString
+        # in >> str, checked: exactly one QString; or in >> image, as Qt's example shares one
+        data, error = readTextOrImage(in_, segment)
         # 5. Unlock the shared memory when done with it
         self.m_sharedMemory.unlock()
         # 6. Detach this process from the shared memory
         self.m_sharedMemory.detach()
-        return self.showError(error) if error else text
+        return self.showError(error) if error else data
 
     def errorString(self):
         """Why the last loadStrFromMemory() failed; "" when it did not."""
@@ -66,26 +69,42 @@ class Widget_PB(QWidget):
 
     @pyqtSlot()
     def on_pushButton_clicked(self):
-        self.ui.textEdit.setPlainText(self.loadStrFromMemory())
+        data = self.loadStrFromMemory()
+        if isinstance(data, QImage):
+            self.ui.imageLabel.setPixmap(QPixmap.fromImage(data))
+            self.ui.stackedWidget.setCurrentWidget(self.ui.imageArea)
+        else:
+            self.ui.textEdit.setPlainText(data)
+            self.ui.stackedWidget.setCurrentWidget(self.ui.textEdit)
 
 
 def parseArguments():
-    """The key and whether to print the text instead of opening a window;
-    exits with a message on bad options."""
+    """The key and what to do instead of opening a window: (key, None) for
+    the window, (key, a function of the widget returning the exit status)
+    for --print or --save-image; exits with a message on bad options."""
     translate = QCoreApplication.translate
     parser = QCommandLineParser()
     parser.setApplicationDescription(translate(
         "Widget_PB",
         "Process B: reads the text process A shares through shared memory and shows it. "
-        "Start process A first and keep it open while reading."))
+        "Start process A first and keep it open while reading.\n"
+        "It shows an image too, shared by process A or by Qt's Shared Memory example "
+        "(QDataStream << QImage; use --key QSharedMemoryExample for that example)."))
     keyOption = sharedMemoryKeyOption("Widget_PB")
     printOption = QCommandLineOption(
         "print", translate("Widget_PB", "Read once without opening a window: write the text to "
                            "standard output (UTF-8, exactly, no newline added) and exit; "
-                           "if it cannot be read, say why on standard error and exit "
-                           "with status 1."))
+                           "if it cannot be read, or the segment holds an image, say why on "
+                           "standard error and exit with status 1."))
+    saveImageOption = QCommandLineOption(
+        "save-image", translate("Widget_PB", "Read once without opening a window: save the "
+                                "image in the segment to <file> as PNG, pixel for pixel, and "
+                                "exit; if it cannot be read or saved, or the segment holds a "
+                                "text, say why on standard error and exit with status 1."),
+        translate("Widget_PB", "file"))
     parser.addOption(keyOption)
     parser.addOption(printOption)
+    parser.addOption(saveImageOption)
     parseOptions(parser)
     key = parser.value(keyOption)
     error = None
@@ -94,9 +113,16 @@ def parseArguments():
     elif parser.positionalArguments():
         error = arg(translate("Widget_PB", "Unexpected argument: %1"),
                     parser.positionalArguments()[0])
+    elif parser.isSet(printOption) and parser.isSet(saveImageOption):
+        error = translate("Widget_PB", "Give either --print or --save-image, not both.")
+    elif parser.isSet(saveImageOption) and not parser.value(saveImageOption):
+        error = translate("Widget_PB", "The file name for --save-image must not be empty.")
     if error:
         usageError(error)
-    return key, parser.isSet(printOption)
+    if parser.isSet(saveImageOption):
+        fileName = parser.value(saveImageOption)
+        return key, lambda widget: saveImageFromMemory(widget, fileName)
+    return key, printStrFromMemory if parser.isSet(printOption) else None
 
 
 def printStrFromMemory(widget):
@@ -104,9 +130,32 @@ def printStrFromMemory(widget):
     text = widget.loadStrFromMemory()
     if widget.errorString():
         return EXIT_FAILURE
+    if isinstance(text, QImage):
+        printError(arg(QCoreApplication.translate(
+            "Widget_PB", "The shared memory segment holds an image (%1x%2 pixels), not a text; "
+                         "save it with --save-image FILE."), text.width(), text.height()))
+        return EXIT_FAILURE
     if not writeFully(sys.stdout.fileno(), text.encode("utf-8")):
         printError(QCoreApplication.translate(
             "Widget_PB", "The text was not written whole: standard output was closed."))
+        return EXIT_FAILURE
+    return 0
+
+
+def saveImageFromMemory(widget, fileName):
+    """--save-image: the exit status."""
+    translate = QCoreApplication.translate
+    image = widget.loadStrFromMemory()
+    if widget.errorString():
+        return EXIT_FAILURE
+    if not isinstance(image, QImage):
+        printError(translate("Widget_PB", "The shared memory segment holds a text, not an "
+                                          "image; read it with --print."))
+        return EXIT_FAILURE
+    writer = QImageWriter(fileName, b"png")
+    if not writer.write(image):
+        printError(arg(translate("Widget_PB", "Cannot save the image to %1: %2"), fileName,
+                       writer.errorString()))
         return EXIT_FAILURE
     return 0
 
@@ -126,10 +175,10 @@ def writeFully(fd, data):
 def main():
     app = startApplication("process-b")
     quitOnTerminationSignals(app)
-    key, printOnly = parseArguments()
+    key, readOnce = parseArguments()
     widget = Widget_PB(key)
-    if printOnly:
-        sys.exit(printStrFromMemory(widget))
+    if readOnce is not None:
+        sys.exit(readOnce(widget))
     widget.show()
     sys.exit(app.exec_())
 

@@ -15,6 +15,9 @@ SIZES = (1 << 10, 1 << 20, 64 << 20)
 REPS = (300, 40, 5)
 SMOKE_SIZES = (1 << 10, 64 << 10)
 SMOKE_REPS = (5, 3)
+# The image row: a 4 MP PNG shared as Qt's Shared Memory example shares it.
+IMAGE_PIXELS, IMAGE_REPS = 4000000, 5
+SMOKE_IMAGE_PIXELS, SMOKE_IMAGE_REPS = 64 * 64, 2
 
 
 def segmentsCreatedBy(pid):
@@ -48,6 +51,9 @@ def run(outDir, smoke=False):
                 "--sizes", ",".join(map(str, sizes)), "--reps", ",".join(map(str, reps))]
         if not haveQt:
             argv.append("--floor-only")
+        else:
+            argv += ["--image-pixels", str(SMOKE_IMAGE_PIXELS if smoke else IMAGE_PIXELS),
+                     "--image-reps", str(SMOKE_IMAGE_REPS if smoke else IMAGE_REPS)]
         log("  shared memory: sizes {}".format(", ".join(map(str, sizes))))
         child = subprocess.Popen(pinned(cpu, argv), env=qtEnv(tmp), stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True)
@@ -71,6 +77,10 @@ def run(outDir, smoke=False):
     if data.get("qt_error"):
         result["errors"].append(data["qt_error"])
     result["sizes"] = data["sizes"]
+    if data.get("image"):
+        result["image"] = data["image"]
+        for error in data["image"]["errors"]:
+            result["errors"].append("image: " + error)
     for entry in data["sizes"]:
         for error in entry["errors"]:
             result["errors"].append("{} bytes: {}".format(entry["bytes"], error))

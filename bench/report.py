@@ -76,7 +76,19 @@ def shmTable(shm):
                      fmt(e.get("load_us")), fmt(e.get("qt_us")), fmt(e.get("floor_us")),
                      fmt(e.get("ratio"), 2, "x"),
                      "{} / {}".format(fmt(e.get("floor_write_us")), fmt(e.get("floor_read_us")))]
-                    for e in shm.get("sizes", [])]
+                    for e in shm.get("sizes", [])] + imageRow(shm.get("image"))
+
+
+def imageRow(image):
+    """The image row: loadFromFile + loadStrFromMemory; its floor is Qt's own
+    PNG work (load, out << image, in >> image) without shared memory."""
+    if not image:
+        return []
+    label = "image {:.1f} MP ({:.1f} MiB PNG): loadFromFile; floor: Qt's PNG work only".format(
+        image["pixels"] / 1e6, image.get("bytes", 0) / (1 << 20))
+    return [[label, "ERROR" if image["errors"] else fmt(image.get("send_us")),
+             fmt(image.get("load_us")), fmt(image.get("qt_us")), fmt(image.get("floor_us")),
+             fmt(image.get("ratio"), 2, "x"), "-"]]
 
 
 def programs(startup):

@@ -10,6 +10,13 @@ does; the floor creates, attaches, detaches and unlinks one). Writer and reader
 live in this one process, each with its own QSharedMemory (or SharedMemory)
 object, so no inter-process hand-shake is timed. Every round trip is checked:
 the text read must equal the text written, or the size gets an error.
+
+With --image-pixels N, one more row: an image of about N pixels (a PNG file
+made here once) shared as Qt's Shared Memory example shares it,
+Widget_PA.loadFromFile(file) plus Widget_PB.loadStrFromMemory(), beside its
+floor: the example's own format work with no shared memory (QImage.load, out
+<< image into a QBuffer, in >> image out of it), which both sides pay. The
+example itself has no command line to time, so this floor stands in for it.
 """
 
 import argparse
@@ -67,6 +74,77 @@ def floorRoundTrip(text):
     return result, t1 - t0, t2 - t1
 
 
+def makeImage(pixels, path):
+    """A square RGB image of about `pixels` pixels, a gradient under some
+    noise (which PNG compresses about as a photo, not as a flat colour),
+    saved as PNG."""
+    from PyQt5.QtCore import QPointF
+    from PyQt5.QtGui import QColor, QImage, QLinearGradient, QPainter
+    side = max(int(pixels ** 0.5), 2)
+    image = QImage(side, side, QImage.Format_RGB32)
+    gradient = QLinearGradient(QPointF(0, 0), QPointF(side, side))
+    gradient.setColorAt(0, QColor("steelblue"))
+    gradient.setColorAt(1, QColor("orange"))
+    noise = QImage(os.urandom(4 * side * side), side, side, QImage.Format_RGB32)
+    painter = QPainter(image)
+    painter.fillRect(image.rect(), gradient)
+    painter.setOpacity(0.08)
+    painter.drawImage(0, 0, noise)
+    painter.end()
+    assert image.save(path, "PNG")
+    return image
+
+
+def imageRoundTrips(widgets, pixels, count, directory):
+    """The image row: loadFromFile + loadStrFromMemory against the floor."""
+    from PyQt5.QtCore import QBuffer, QDataStream
+    from PyQt5.QtGui import QImage
+    path = os.path.join(directory, "bench-image.png")
+    image = makeImage(pixels, path)
+    entry = {"pixels": image.width() * image.height(), "file_bytes": os.path.getsize(path),
+             "reps": count, "errors": []}
+    writer, reader = widgets
+    floor, qtW, qtR = [], [], []
+    for i in range(count + 1):
+        t0 = time.perf_counter_ns()
+        loaded = QImage()
+        loaded.load(path)
+        buffer = QBuffer()
+        buffer.open(QBuffer.ReadWrite)
+        out = QDataStream(buffer)
+        out << loaded
+        buffer.seek(0)
+        back = QImage()
+        QDataStream(buffer) >> back
+        t1 = time.perf_counter_ns()
+        entry["bytes"] = int(buffer.size())
+        ok = writer.loadFromFile(path)
+        t2 = time.perf_counter_ns()
+        shared = reader.loadStrFromMemory()
+        t3 = time.perf_counter_ns()
+        if not ok or not isinstance(shared, QImage):
+            entry["errors"].append("image round trip failed: {}".format(
+                reader.errorString() or writer.ui.statusLabel.text()))
+            break
+        if i == 0 and (back != image or shared.convertToFormat(image.format()) != image):
+            entry["errors"].append("image read differs from image written")
+            break
+        if i:
+            floor.append(t1 - t0)
+            qtW.append(t2 - t1)
+            qtR.append(t3 - t2)
+        del loaded, back, shared, buffer
+        gc.collect()
+    os.remove(path)
+    if qtW and not entry["errors"]:
+        entry["floor_us"] = median(floor) / 1000
+        entry["send_us"] = median(qtW) / 1000
+        entry["load_us"] = median(qtR) / 1000
+        entry["qt_us"] = median([w + r for w, r in zip(qtW, qtR)]) / 1000
+        entry["ratio"] = entry["qt_us"] / entry["floor_us"]
+    return entry
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--key", required=True)
@@ -74,6 +152,9 @@ def main():
     parser.add_argument("--reps", required=True, help="comma-separated repetitions per size")
     parser.add_argument("--floor-only", action="store_true")
     parser.add_argument("--repo", help="directory holding process_a.py and process_b.py")
+    parser.add_argument("--image-pixels", type=int, default=0,
+                        help="also time an image of about this many pixels (0: none)")
+    parser.add_argument("--image-reps", type=int, default=5)
     options = parser.parse_args()
     sizes = [int(s) for s in options.sizes.split(",")]
     reps = [int(r) for r in options.reps.split(",")]
@@ -137,6 +218,11 @@ def main():
         del text
         gc.collect()
 
+    image = None
+    if widgets is not None and options.image_pixels:
+        directory = os.environ.get("TMPDIR") or "/tmp"
+        image = imageRoundTrips(widgets, options.image_pixels, options.image_reps, directory)
+
     if widgets is not None:
         from PyQt5 import sip
         for widget in widgets:
@@ -146,7 +232,7 @@ def main():
             sip.delete(widget)
         del widgets
         gc.collect()
-    print(json.dumps({"sizes": results, "qt_error": qtError}), flush=True)
+    print(json.dumps({"sizes": results, "image": image, "qt_error": qtError}), flush=True)
 
 
 if __name__ == "__main__":

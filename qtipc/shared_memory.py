@@ -1,7 +1,8 @@
 """What process A and process B do beyond the blog's QSharedMemory calls,
 each under a name that says what it does: a QSharedMemory whose create()
 waits for readers and clears a crashed writer's segment, whose lock waits
-without freezing the window, and the checked, copy-free `in >> str`.
+without freezing the window, the checked, copy-free `in >> str`, and the
+choice between it and `in >> image` (qtipc.images).
 
 Where Qt uses System V (Linux, macOS), the specifics live in qtipc.sysv.
 Where that module cannot work (Windows, no ctypes) or /proc/sysvipc is
@@ -17,6 +18,7 @@ from PyQt5.QtCore import (QCommandLineOption, QCoreApplication, QDataStream, QDe
                           QEventLoop, QSharedMemory, QThread, QTimer, pyqtSignal)
 
 from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg
+from qtipc.images import QIMAGE_STREAM_START, readOneQImage, startsLikeQImage
 from qtipc.program import printError
 
 # The largest segment a QByteArray, and so QBuffer and QSharedMemory, can hold.
@@ -333,6 +335,21 @@ def utf16ForQString(text):
         return None, translate("Widget_PA", "The text is too long for shared memory; nothing "
                                             "was written.")
     return encoded, ""
+
+
+def readTextOrImage(stream, segment):
+    """in >> str, or in >> image where the segment holds an image as Qt's
+    Shared Memory example writes it: (the text or the QImage, "") or (None,
+    why not). The two are told apart by the bytes: a QString's length is an
+    even number of bytes, and `out << image` starts with a qint32 1."""
+    if startsLikeQImage(segment):
+        return readOneQImage(stream)
+    with memoryview(segment) as view:
+        if bytes(view[:4]) == QIMAGE_STREAM_START[:4] and len(view) > 4:
+            return None, QCoreApplication.translate(
+                "Widget_PB", "The shared memory segment holds neither a text nor an image: it "
+                             "starts as Qt writes an image, but no PNG follows.")
+    return readOneQString(stream, segment)
 
 
 def readOneQString(stream, segment):

@@ -138,7 +138,9 @@ def test_shared_memory_benchmark_round_trips_exactly(tmp_path):
         # very text written, on both sides.
         assert entry["errors"] == []
         assert entry["floor_us"] > 0 and entry["qt_us"] > 0
-    assert "Qt / floor" in done.stdout
+    # The image row: timed only when the image read equals the one written.
+    assert shm["image"]["errors"] == [] and shm["image"]["qt_us"] > 0
+    assert "Qt / floor" in done.stdout and "loadFromFile" in done.stdout
 
 
 def test_startup_benchmark_sees_servers_listen_and_windows_shown(tmp_path):
