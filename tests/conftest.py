@@ -20,9 +20,9 @@ import pytest  # noqa: E402
 
 # The helpers tests and benchmarks share: harness.py, at the top of the
 # checkout, on sys.path through setup.cfg's pythonpath.
-from harness import (HELPERS, REPO, SHM_TIMEOUT, Processes, layout, readLine,  # noqa: E402
-                     script, semctl, socketPath, sysvSegments, sysvSemaphores, uniqueName,
-                     waitUntilServing, GETPID)
+from harness import (GETPID, HELPERS, REPO, SHM_TIMEOUT, Processes, layout, missingPeer,  # noqa: E402
+                     readLine, script, semctl, socketPath, sysvSegments, sysvSemaphores,
+                     uniqueName, waitUntilServing)
 
 
 @pytest.fixture
@@ -89,6 +89,24 @@ def fortuneServer(processes, privateTmp):
     for process, path in running:
         assert process.returncode == 0, "server did not quit cleanly on SIGTERM"
         assert not os.path.exists(path), "socket file left behind: " + path
+
+
+@pytest.fixture
+def xDisplay(processes):
+    """A private Xvfb for the test: the environment that makes programs use it."""
+    import shutil
+
+    xvfb = shutil.which("Xvfb")
+    if not xvfb:
+        missingPeer("Xvfb not installed (apt-get install xvfb)")
+    read, write = os.pipe()
+    server = processes.start([xvfb, "-displayfd", str(write), "-screen", "0", "640x480x24",
+                              "-nolisten", "tcp"], pass_fds=(write,))
+    os.close(write)
+    with os.fdopen(read) as displayNumber:
+        display = ":" + displayNumber.readline().strip()
+    assert display != ":", "Xvfb did not start: {}".format(server.poll())
+    return {"DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
 
 
 # --- Shared memory: process A, process B and their System V objects ------------------

@@ -21,7 +21,6 @@ from harness import SHM_TIMEOUT as TIMEOUT
 from harness import cxxExample, layout, missingPeer, readLine
 from qtipc.images import QIMAGE_STREAM_START
 from qtipc.sysv import findSegment
-from test_x11 import xDisplay  # noqa: F401  (the fixture: a private Xvfb)
 
 EXAMPLE_KEY = "QSharedMemoryExample"  # fixed in Qt's example (dialog.cpp)
 NOT_AN_IMAGE = "Selected file is not an image, please select another."
@@ -338,7 +337,7 @@ def test_an_image_file_dropped_on_a_is_shared(ipc, qtbot, tmp_path):
 # --- Qt's C++ Shared Memory example, in a real X server ----------------------------------------
 
 @pytest.fixture
-def example(xDisplay, privateTmp, ipc):  # noqa: F811
+def example(xDisplay, privateTmp, ipc):
     """Runs Qt's Shared Memory example under Xvfb with a private TMPDIR (its
     key is fixed: Qt 5 derives the System V key from a file in TMPDIR, so a
     private one keeps the test from meeting a user's example). Yields the

@@ -12,21 +12,6 @@ import pytest
 from harness import cxxExample, fetch, missingPeer, socketPath, waitUntilServing
 
 
-@pytest.fixture
-def xDisplay(processes):
-    xvfb = shutil.which("Xvfb")
-    if not xvfb:
-        missingPeer("Xvfb not installed (apt-get install xvfb)")
-    read, write = os.pipe()
-    server = processes.start([xvfb, "-displayfd", str(write), "-screen", "0", "640x480x24",
-                              "-nolisten", "tcp"], pass_fds=(write,))
-    os.close(write)
-    with os.fdopen(read) as displayNumber:
-        display = ":" + displayNumber.readline().strip()
-    assert display != ":", "Xvfb did not start: {}".format(server.poll())
-    return {"DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
-
-
 def test_name_option_survives_the_xcb_platform(xDisplay, fortuneServer):
     # The fixture waits for the unique name it gave, not the default, and
     # checks that the server quits cleanly and removes its socket.
