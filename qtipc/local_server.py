@@ -144,46 +144,37 @@ def describe(qtError):
                   qtError)
 
 
-def socketFile(path):
-    """What identifies the file at `path` (None where there is none)."""
-    try:
-        status = os.stat(path)
-    except OSError:
-        return None
-    return status.st_dev, status.st_ino
-
-
 def keepListening(server, name):
     """Keeps `server` listening on `name` for as long as it runs.
 
     When accept() fails (the process is out of file descriptors), Qt's
     QLocalServer on Unix closes its listener and removes the socket, and
-    says nothing: isListening() stays true. So this checks once a second
-    that the socket it listened on is still at its path; when it is not, it
-    says so on stderr and listens again, pausing longer each time it has
-    to, until descriptors are free. If the name has been taken meanwhile,
-    or listening fails for GIVE_UP_AFTER_MS, it says so and quits the
-    application with EXIT_FAILURE (for a supervisor to restart it): never a
-    live server without a socket."""
+    says nothing: isListening() stays true, and only errorString() changes
+    (no other error is set while it listens). So this checks once a second;
+    when it has stopped, it says so on stderr and listens again, pausing
+    longer each time it has to, until descriptors are free. If the name has
+    been taken meanwhile, or listening fails for GIVE_UP_AFTER_MS, it says
+    so and quits the application with EXIT_FAILURE (for a supervisor to
+    restart it): never a live server without a socket."""
     path = fullServerName(name)
-    listenedOn = [socketFile(path)]
+    quietError = [server.errorString()]  # what listen() left (it clears nothing)
     timer = QTimer(server)
     failing = QElapsedTimer()
     outages = [0]  # in a row: a server that stops again at once waits longer
 
     def check():
-        if server.isListening() and (not USES_SOCKET_FILES or socketFile(path) == listenedOn[0]):
+        if server.isListening() and server.errorString() == quietError[0]:
             outages[0] = 0
             timer.setInterval(CHECK_INTERVAL_MS)
             return
         if not failing.isValid():
-            printError(arg(tr("The server stopped listening on %1 (%2). Listening again."), path,
-                           describe(server.errorString()) or tr("its socket was removed")))
+            printError(arg(tr("The server stopped listening on %1 (%2). Listening again."),
+                           path, describe(server.errorString())))
             failing.start()
         problem = listenSafely(server, name)
         if problem is None:
             printError(arg(tr("The server is listening again on %1."), path))
-            listenedOn[0] = socketFile(path)
+            quietError[0] = server.errorString()
             failing.invalidate()
             outages[0] += 1
             timer.setInterval(min(CHECK_INTERVAL_MS << outages[0], LONGEST_PAUSE_MS))
