@@ -69,12 +69,12 @@ def frameAsQt6_7(fortune):
     return block
 
 
-# --wire: (how the layout frames, which C++ servers send it)
+# --wire: (how the layout frames, which C++ servers frame so)
 FRAMINGS = {
-    QT4: (frameAsQt4, QT_TRANSLATE_NOOP("Server", "the blog's, Qt 4 to 5.6.2")),
-    QT5_6: (frameAsQt5_6, QT_TRANSLATE_NOOP("Server", "Qt 5.6.3 to 5.9")),
-    QT5_10: (frameAsQt5_10, QT_TRANSLATE_NOOP("Server", "Qt 5.10 to 6.6, as Debian's")),
-    QT6_7: (frameAsQt6_7, QT_TRANSLATE_NOOP("Server", "Qt 6.7 and later")),
+    QT4: (frameAsQt4, QT_TRANSLATE_NOOP("Server", "the blog's Qt 4 server")),
+    QT5_6: (frameAsQt5_6, QT_TRANSLATE_NOOP("Server", "Qt 5.6.3 to 5.9 servers")),
+    QT5_10: (frameAsQt5_10, QT_TRANSLATE_NOOP("Server", "Qt 5.10 to 6.6 servers")),
+    QT6_7: (frameAsQt6_7, QT_TRANSLATE_NOOP("Server", "Qt 6.7 and later servers")),
 }
 
 
@@ -98,8 +98,8 @@ class Server(QDialog):
         loadForm("server.ui", self)
         self.statusLabel.setText(arg(
             self.tr("The server is running on\n%1\nRun the Fortune Client example now.\n\n"
-                    "It frames fortunes as %2 servers do (--wire %3).\n"
-                    "A C++ client of Qt 5.10 to 6.6 needs --wire qt5.10."),
+                    "Fortunes are framed as by %2 (--wire %3).\n"
+                    "A Qt 5.10 to 6.6 C++ client, such as Debian's, needs --wire qt5.10."),
             self.server.fullServerName(), self.tr(FRAMINGS[wire][1]), wire))
 
         self.fortunes = [
@@ -147,8 +147,8 @@ def parseArguments():
                    "unless it is an absolute path)."),
         "name", DEFAULT_SERVER_NAME)
     wireOption = QCommandLineOption(
-        "wire", arg(tr("Frame fortunes as <layout>'s C++ servers do: %1. Default: %2. "
-                       "A C++ client of Qt 5.10 to 6.6 needs qt5.10."),
+        "wire", arg(tr("Frame fortunes as <layout> says: %1. Default: %2. A Qt 5.10 "
+                       "to 6.6 C++ client, such as Debian's, needs qt5.10."),
                     ", ".join(arg("%1 (%2)", layout, tr(servers))
                               for layout, (_, servers) in FRAMINGS.items()),
                     DEFAULT_LAYOUT),

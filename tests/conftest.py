@@ -167,3 +167,24 @@ def fortuneServer(processes, privateTmp):
     for process, path in running:
         assert process.returncode == 0, "server did not quit cleanly on SIGTERM"
         assert not os.path.exists(path), "socket file left behind: " + path
+
+
+@pytest.fixture
+def serverWindow(qtbot, monkeypatch, privateTmp):
+    """Builds fortune_server.Server in this process under a private TMPDIR;
+    at the end, closes its QLocalServer (removing the socket) whatever
+    happened."""
+    from fortune_server import Server
+
+    monkeypatch.setenv("TMPDIR", privateTmp)
+    built = []
+
+    def build(*args):
+        server = Server(*args)
+        qtbot.addWidget(server)
+        built.append(server)
+        return server
+
+    yield build
+    for server in built:
+        server.server.close()

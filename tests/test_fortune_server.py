@@ -224,20 +224,34 @@ def test_servers_starting_together_on_a_leftover_socket_elect_one(processes, pri
         assert not os.path.exists(path)
 
 
-def test_status_label_shows_the_full_socket_path(qtbot, monkeypatch, privateTmp):
-    from fortune_server import Server
-
-    monkeypatch.setenv("TMPDIR", privateTmp)
+def test_status_label_shows_the_full_socket_path(qtbot, serverWindow, privateTmp):
     name = uniqueName("fortune")
-    server = Server(name, "qt5.10")
-    qtbot.addWidget(server)
+    server = serverWindow(name, "qt5.10")
     assert server.isListening()
     path = socketPath(name, privateTmp)
     assert path in server.statusLabel.text()
     assert server.statusLabel.text().startswith("The server is running")
+    assert "Fortunes are framed as by Qt 5.10 to 6.6 servers (--wire qt5.10)." \
+        in server.statusLabel.text()
     assert decodeAs(fetchServed(qtbot, path), "qt5.10") is not None
     server.server.close()
     assert not os.path.exists(path)
+
+
+def test_window_laid_out_as_the_cpp_one(qtbot, serverWindow):
+    # Quit keeps its natural width between two stretching spacers, and no
+    # line of the label wraps (no word left alone on a line).
+    server = serverWindow(uniqueName("fortune"))
+    server.show()
+    qtbot.waitExposed(server)
+    assert "(--wire qt4)" in server.statusLabel.text()
+    assert "needs --wire qt5.10" in server.statusLabel.text()
+    assert server.quitButton.width() == server.quitButton.sizeHint().width()
+    assert abs(server.quitButton.geometry().center().x() - server.rect().center().x()) <= 1
+    metrics = server.statusLabel.fontMetrics()
+    lines = server.statusLabel.text().split("\n")
+    assert server.statusLabel.height() >= metrics.lineSpacing() * len(lines)
+    assert server.statusLabel.width() >= max(metrics.horizontalAdvance(line) for line in lines)
 
 
 def fetchServed(qtbot, path):
@@ -412,4 +426,48 @@ def test_help_says_the_framing_and_what_a_qt_5_10_client_needs():
     assert result.returncode == 0
     help = " ".join(result.stdout.split())
     assert "Default: qt4" in help
-    assert "A C++ client of Qt 5.10 to 6.6 needs qt5.10" in help
+    assert "A Qt 5.10 to 6.6 C++ client, such as Debian's, needs qt5.10" in help
+
+
+def test_served_sockets_are_freed(qtbot, serverWindow, privateTmp):
+    from PyQt5.QtNetwork import QLocalSocket
+
+    name = uniqueName("fortune")
+    server = serverWindow(name)
+    path = socketPath(name, privateTmp)
+    for _ in range(5):
+        assert decodeAs(fetchServed(qtbot, path), "qt4") is not None
+    qtbot.waitUntil(lambda: not server.server.findChildren(QLocalSocket))
+
+
+def test_a_reply_still_being_written_is_kept_until_it_is_sent(qtbot, privateTmp):
+    # More than the socket buffer takes at once: after disconnectFromServer()
+    # the socket is still closing, and must live until the client has it all.
+    from PyQt5 import sip
+    from PyQt5.QtNetwork import QLocalServer, QLocalSocket
+
+    from qtipc.local_server import deleteWhenDisconnected
+
+    server = QLocalServer()
+    assert server.listen(os.path.join(privateTmp, "big"))
+    client = QLocalSocket()
+    client.connectToServer(server.fullServerName())
+    qtbot.waitUntil(server.hasPendingConnections)
+    connection = server.nextPendingConnection()
+    reply = bytes(range(256)) * 40000
+    connection.write(reply)
+    connection.flush()
+    connection.disconnectFromServer()
+    assert connection.state() == QLocalSocket.ClosingState
+    deleteWhenDisconnected(connection)
+
+    received = bytearray()
+
+    def readAll():
+        received.extend(bytes(client.readAll()))
+        return client.state() == QLocalSocket.UnconnectedState and not client.bytesAvailable()
+
+    qtbot.waitUntil(readAll, timeout=20000)
+    assert bytes(received) == reply
+    qtbot.waitUntil(lambda: sip.isdeleted(connection))
+    server.close()
