@@ -21,7 +21,7 @@ import sys
 
 from PyQt5 import sip
 from PyQt5.QtCore import QCoreApplication, QDir, QElapsedTimer, QFile, QLockFile, QTimer
-from PyQt5.QtNetwork import QLocalServer, QLocalSocket
+from PyQt5.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 
 from qtipc import arg
 from qtipc.program import EXIT_FAILURE, printError
@@ -71,12 +71,16 @@ def listenSafely(server, name):
     - A name somebody serves is never taken over; with Windows' pipes,
       where Qt would let two servers share a name, it is refused too.
     - The socket is reachable by the current user only.
-    - Servers starting at once take turns, holding a lock file beside the
-      socket from the check to the listen."""
+    - Servers starting at once on a leftover take turns, holding a lock
+      file beside the socket from the check to the listen."""
     path = fullServerName(name)
     if USES_SOCKET_FILES and len(QFile.encodeName(path)) + 1 > SOCKET_PATH_LIMIT:
         return arg(tr("the socket path %1 is %2 bytes long, and this system allows "
                       "at most %3"), path, len(QFile.encodeName(path)), SOCKET_PATH_LIMIT - 1)
+    if USES_SOCKET_FILES and not os.path.lexists(path):
+        # Nothing to clear: bind() itself lets only one server have it.
+        server.close()
+        return listenForUserOnly(server, name)
     lockFile = QLockFile(startLockPath(path))
     if not lockFile.tryLock(START_LOCK_TIMEOUT_MS) \
             and lockFile.error() == QLockFile.LockFailedError:
@@ -134,7 +138,12 @@ def listenForUserOnly(server, name):
         listening = server.listen(name)
     finally:
         os.umask(oldUmask)
-    return None if listening else describe(server.errorString())
+    if listening:
+        return None
+    if server.serverError() == QAbstractSocket.AddressInUseError:
+        return NameTaken(arg(tr("another server is already listening on %1"),
+                             fullServerName(name)))
+    return describe(server.errorString())
 
 
 def describe(qtError):

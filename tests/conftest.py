@@ -170,10 +170,12 @@ def fortuneServer(processes, privateTmp):
 
 
 @pytest.fixture
-def serverWindow(qtbot, monkeypatch, privateTmp):
+def serverWindow(qapp, monkeypatch, privateTmp):
     """Builds fortune_server.Server in this process under a private TMPDIR;
-    at the end, closes its QLocalServer (removing the socket) whatever
+    at the end, destroys it (its QLocalServer removes the socket) whatever
     happened."""
+    from PyQt5 import sip
+
     from fortune_server import Server
 
     monkeypatch.setenv("TMPDIR", privateTmp)
@@ -181,10 +183,11 @@ def serverWindow(qtbot, monkeypatch, privateTmp):
 
     def build(*args):
         server = Server(*args)
-        qtbot.addWidget(server)
         built.append(server)
         return server
 
     yield build
     for server in built:
-        server.server.close()
+        if not sip.isdeleted(server):
+            server.close()
+            sip.delete(server)

@@ -225,6 +225,8 @@ def test_servers_starting_together_on_a_leftover_socket_elect_one(processes, pri
 
 
 def test_status_label_shows_the_full_socket_path(qtbot, serverWindow, privateTmp):
+    from PyQt5 import sip
+
     name = uniqueName("fortune")
     server = serverWindow(name, "qt5.10")
     assert server.isListening()
@@ -234,7 +236,7 @@ def test_status_label_shows_the_full_socket_path(qtbot, serverWindow, privateTmp
     assert "Fortunes are framed as by Qt 5.10 to 6.6 servers (--wire qt5.10)." \
         in server.statusLabel.text()
     assert decodeAs(fetchServed(qtbot, path), "qt5.10") is not None
-    server.server.close()
+    sip.delete(server)
     assert not os.path.exists(path)
 
 
