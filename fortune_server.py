@@ -10,8 +10,8 @@ disconnected.
 import sys
 
 from PyQt5.QtCore import (QByteArray, QCommandLineOption, QCommandLineParser,
-                          QCoreApplication, QDataStream, QIODevice, QRandomGenerator,
-                          QT_TRANSLATE_NOOP, Qt, pyqtSlot)
+                          QCoreApplication, QDataStream, QIODevice, QT_TRANSLATE_NOOP, Qt,
+                          pyqtSlot)
 from PyQt5.QtNetwork import QLocalServer
 from PyQt5.QtWidgets import QDialog, QMessageBox
 
@@ -81,7 +81,6 @@ FRAMINGS = {
 class Server(QDialog):
     def __init__(self, name=DEFAULT_SERVER_NAME, wire=DEFAULT_LAYOUT, parent=None):
         super().__init__(parent)
-        self.setWindowFlags(self.windowFlags() & ~Qt.WindowContextHelpButtonHint)
 
         self.server = QLocalServer(self)
         # Tell the server the name to listen on (listenSafely: clears a
@@ -96,6 +95,7 @@ class Server(QDialog):
         keepListening(self.server, name)  # again after accept() ran out of descriptors
 
         loadForm("server.ui", self)
+        self.setWindowFlags(self.windowFlags() & ~Qt.WindowContextHelpButtonHint)
         self.statusLabel.setText(arg(
             self.tr("The server is running on\n%1\nRun the Fortune Client example now.\n\n"
                     "Fortunes are framed as by %2 (--wire %3).\n"
@@ -123,8 +123,10 @@ class Server(QDialog):
 
     @pyqtSlot()
     def sendFortune(self):
+        import random  # here: listening does not need it
+
         # A random fortune, framed with QDataStream at start-up.
-        block = self.blocks[QRandomGenerator.global_().bounded(len(self.blocks))]
+        block = random.choice(self.blocks)
 
         # The socket is a child of the server: deleted once disconnected.
         clientConnection = self.server.nextPendingConnection()
