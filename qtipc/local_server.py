@@ -7,7 +7,7 @@ what they do, for fortune_server.py to call in one line each:
   take turns, and says why a name cannot be a socket at all.
 - `keepListening(server, name)`: listens again when Qt has stopped
   listening on its own (accept() out of file descriptors).
-- `deleteWhenDisconnected(socket)`: the blog's disconnected -> deleteLater,
+- `deleteWhenDisconnected(connection)`: the blog's disconnected -> deleteLater,
   without the wait where the socket is already disconnected.
 
 Only Qt and the portable parts of Python's library are used: the same code
