@@ -1,48 +1,106 @@
 #!/usr/bin/env python3
-"""Local Fortune server: a PyQt5 port of Qt's C++ example.
+"""Local Fortune server: a PyQt5 port of the blog's Server (Qt's C++ Local
+Fortune Server example).
 
 Every client that connects gets one random fortune, framed with QDataStream
-(by default as the blog's Qt 4 server does), and is then disconnected.
+(by default as the blog's Qt 4 server does, or as --wire says), and is then
+disconnected.
 """
 
-import errno
-import fcntl
-import os
-import random
-import socket
-import stat
 import sys
 
-from PyQt5.QtCore import (QCommandLineOption, QCommandLineParser, QCoreApplication,
-                          QDir, Qt, pyqtSlot)
+from PyQt5.QtCore import (QByteArray, QCommandLineOption, QCommandLineParser,
+                          QCoreApplication, QDataStream, QIODevice, QT_TRANSLATE_NOOP, Qt,
+                          pyqtSlot)
 from PyQt5.QtNetwork import QLocalServer
 from PyQt5.QtWidgets import QDialog, QMessageBox
 
 from qtipc import DEFAULT_SERVER_NAME, arg, loadForm
+from qtipc.fortune_wire import DEFAULT_LAYOUT, QT4, QT5_6, QT5_10, QT6_7, asQString, utf16Length
+from qtipc.local_server import deleteWhenDisconnected, keepListening, listenSafely
 from qtipc.program import (EXIT_FAILURE, canShowDialogs, parseOptions, printError,
                            quitOnTerminationSignals, startApplication, usageError)
-from qtipc.fortune_wire import DEFAULT_LAYOUT, LAYOUTS, frame
+
+
+# How each generation of Qt's C++ server frames a fortune, in its own
+# QDataStream lines. asQString() hands QDataStream the text exactly (PyQt5
+# would drop a leading U+FEFF from some).
+
+def frameAsQt4(fortune):
+    """The blog's: a quint16 count of the bytes that follow."""
+    block = QByteArray()
+    out = QDataStream(block, QIODevice.WriteOnly)
+    out.setVersion(QDataStream.Qt_4_0)
+    out.writeUInt16(0)
+    out.writeQString(asQString(fortune))
+    out.device().seek(0)
+    out.writeUInt16(block.size() - 2)
+    return block
+
+
+def frameAsQt5_6(fortune):
+    """Qt 5.6.3 to 5.9: a quint32 count of the bytes that follow."""
+    block = QByteArray()
+    out = QDataStream(block, QIODevice.WriteOnly)
+    out.setVersion(QDataStream.Qt_5_6)
+    out.writeUInt32(0)
+    out.writeQString(asQString(fortune))
+    out.device().seek(0)
+    out.writeUInt32(block.size() - 4)
+    return block
+
+
+def frameAsQt5_10(fortune):
+    """Qt 5.10 to 6.6: a quint32 count of the QString's characters."""
+    block = QByteArray()
+    out = QDataStream(block, QIODevice.WriteOnly)
+    out.setVersion(QDataStream.Qt_5_10)
+    out.writeUInt32(utf16Length(fortune))
+    out.writeQString(asQString(fortune))
+    return block
+
+
+def frameAsQt6_7(fortune):
+    """Qt 6.7 and later: the QString alone (as Qt_5_15 writes it)."""
+    block = QByteArray()
+    out = QDataStream(block, QIODevice.WriteOnly)
+    out.setVersion(QDataStream.Qt_5_15)
+    out.writeQString(asQString(fortune))
+    return block
+
+
+# --wire: (how the layout frames, which C++ servers frame so)
+FRAMINGS = {
+    QT4: (frameAsQt4, QT_TRANSLATE_NOOP("Server", "the blog's Qt 4 server")),
+    QT5_6: (frameAsQt5_6, QT_TRANSLATE_NOOP("Server", "Qt 5.6.3 to 5.9 servers")),
+    QT5_10: (frameAsQt5_10, QT_TRANSLATE_NOOP("Server", "Qt 5.10 to 6.6 servers")),
+    QT6_7: (frameAsQt6_7, QT_TRANSLATE_NOOP("Server", "Qt 6.7 and later servers")),
+}
 
 
 class Server(QDialog):
     def __init__(self, name=DEFAULT_SERVER_NAME, wire=DEFAULT_LAYOUT, parent=None):
         super().__init__(parent)
-        self.setWindowFlags(self.windowFlags() & ~Qt.WindowContextHelpButtonHint)
-        self.wire = wire
 
         self.server = QLocalServer(self)
-        # Tell the server the name to listen on; on failure say why and stay
-        # closed (main() exits non-zero instead of showing an idle window).
-        problem = self.listen(name)
+        # Tell the server the name to listen on (listenSafely: clears a
+        # crashed server's socket, never takes over a live one).
+        problem = listenSafely(self.server, name)
         if problem:
-            self.reportFailure(arg(self.tr("Unable to start the server: %1."), problem))
-            return
+            message = arg(self.tr("Unable to start the server: %1."), problem)
+            printError(message)
+            if canShowDialogs():
+                QMessageBox.critical(self, self.tr("Fortune Server"), message)
+            return  # main() exits non-zero instead of showing an idle window
+        keepListening(self.server, name)  # again after accept() ran out of descriptors
 
         loadForm("server.ui", self)
+        self.setWindowFlags(self.windowFlags() & ~Qt.WindowContextHelpButtonHint)
         self.statusLabel.setText(arg(
-            self.tr("The server is running on\n%1\n"
-                    "Run the Fortune Client example now."),
-            self.server.fullServerName()))
+            self.tr("The server is running on\n%1\nRun the Fortune Client example now.\n\n"
+                    "Fortunes are framed as by %2 (--wire %3).\n"
+                    "A Qt 5.10 to 6.6 C++ client, such as Debian's, needs --wire qt5.10."),
+            self.server.fullServerName(), self.tr(FRAMINGS[wire][1]), wire))
 
         self.fortunes = [
             self.tr("You've been leading a dog's life. Stay off the furniture."),
@@ -53,6 +111,9 @@ class Server(QDialog):
             self.tr("You cannot kill time without injuring eternity."),
             self.tr("Computers are not intelligent. They only think they are."),
         ]
+        # Each fortune framed once, here, not at every connection: a fifth
+        # of the server's time per reply.
+        self.blocks = [FRAMINGS[wire][0](fortune) for fortune in self.fortunes]
 
         # Send a fortune to every new client.
         self.server.newConnection.connect(self.sendFortune)
@@ -60,90 +121,20 @@ class Server(QDialog):
     def isListening(self):
         return self.server.isListening()
 
-    @staticmethod
-    def fullServerName(name):
-        """Where QLocalServer puts the socket for `name` (before listening)."""
-        if name.startswith("/"):
-            return name
-        return QDir.cleanPath(QDir.tempPath()) + "/" + name
-
-    def listen(self, name):
-        """QLocalServer.listen(name), made safe: clears a socket file left by
-        a crashed server, never takes over a live one, and makes the socket
-        reachable by the current user only. Returns None on success, else why
-        it failed."""
-        path = self.fullServerName(name)
-        # Servers starting at once on the same leftover would each remove
-        # it, and the last would take over the first one's fresh socket:
-        # they take turns, holding a lock on the directory from the check
-        # to the listen.
-        try:
-            directory = os.open(os.path.dirname(path) or ".", os.O_RDONLY)
-        except OSError:
-            directory = None  # listen() will say what is wrong with it
-        try:
-            if directory is not None:
-                fcntl.flock(directory, fcntl.LOCK_EX)
-            try:
-                mode = os.lstat(path).st_mode
-            except FileNotFoundError:
-                pass
-            else:
-                if not stat.S_ISSOCK(mode):
-                    return arg(self.tr("%1 exists and is not a socket"), path)
-                if self.isServedByAnother(path):
-                    return arg(self.tr("another server is already listening on %1"), path)
-                # Nobody accepts on it: a crashed server's leftover.
-                QLocalServer.removeServer(name)
-
-            # Not QLocalServer.UserAccessOption: on Unix it binds elsewhere
-            # and renames the socket over the name, taking over a live one.
-            oldUmask = os.umask(0o077)
-            try:
-                listening = self.server.listen(name)
-            finally:
-                os.umask(oldUmask)
-        finally:
-            if directory is not None:
-                os.close(directory)  # and with it the lock
-        return None if listening else self.server.errorString()
-
-    @staticmethod
-    def isServedByAnother(path):
-        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        probe.settimeout(2)
-        try:
-            probe.connect(path)
-        except (ConnectionRefusedError, FileNotFoundError):
-            return False
-        except OSError as error:
-            # A full backlog or a socket we may not use: someone holds it.
-            return error.errno != errno.ECONNREFUSED
-        finally:
-            probe.close()
-        return True
-
-    def reportFailure(self, message):
-        printError(message)
-        if canShowDialogs():
-            QMessageBox.critical(self, self.tr("Fortune Server"), message)
-
     @pyqtSlot()
     def sendFortune(self):
-        # Pick a random fortune and frame it with QDataStream (a size prefix,
-        # then the QString) in the layout chosen with --wire.
-        block = frame(random.choice(self.fortunes), self.wire)
+        import random  # here: listening does not need it
 
-        # The socket is a child of the server; it deletes itself once the
-        # client has been disconnected.
+        # A random fortune, framed with QDataStream at start-up.
+        block = random.choice(self.blocks)
+
+        # The socket is a child of the server: deleted once disconnected.
         clientConnection = self.server.nextPendingConnection()
-        if clientConnection is None:
-            return
-        clientConnection.disconnected.connect(clientConnection.deleteLater)
 
         clientConnection.write(block)
         clientConnection.flush()
         clientConnection.disconnectFromServer()
+        deleteWhenDisconnected(clientConnection)  # at once if it already is
 
 
 def parseArguments():
@@ -155,11 +146,14 @@ def parseArguments():
         "Local Fortune server: answers every connection with one fortune."))
     nameOption = QCommandLineOption(
         "name", tr("Listen on <name> (under the temporary directory "
-                          "unless it is an absolute path)."),
+                   "unless it is an absolute path)."),
         "name", DEFAULT_SERVER_NAME)
     wireOption = QCommandLineOption(
-        "wire", arg(tr("Frame replies as <layout> does: %1 (default %2)."),
-                    ", ".join(LAYOUTS), DEFAULT_LAYOUT),
+        "wire", arg(tr("Frame fortunes as <layout> says: %1. Default: %2. A Qt 5.10 "
+                       "to 6.6 C++ client, such as Debian's, needs qt5.10."),
+                    ", ".join(arg("%1 (%2)", layout, tr(servers))
+                              for layout, (_, servers) in FRAMINGS.items()),
+                    DEFAULT_LAYOUT),
         "layout", DEFAULT_LAYOUT)
     parser.addOption(nameOption)
     parser.addOption(wireOption)
@@ -167,9 +161,9 @@ def parseArguments():
     name, wire = parser.value(nameOption), parser.value(wireOption)
     if not name:
         usageError(tr("The server name must not be empty."))
-    if wire not in LAYOUTS:
+    if wire not in FRAMINGS:
         usageError(arg(tr("Unknown layout %1; choose one of %2."),
-                       wire, ", ".join(LAYOUTS)))
+                       wire, ", ".join(FRAMINGS)))
     return name, wire
 
 

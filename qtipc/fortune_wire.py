@@ -2,13 +2,12 @@
 
 Every generation of Qt's C++ fortune server frames the fortune (a QString)
 differently; all of them close the connection after one reply. LAYOUTS maps
-each layout's name to how it is framed; `frame()` writes one with
-QDataStream, as the servers do, and `FortuneReply` recognises which one a
-reply is in, from the bytes alone, and whether it is exactly one whole
-fortune.
+each layout's name to how it is framed (fortune_server.py writes each with
+QDataStream, as the C++ servers do), and `FortuneReply` recognises which one
+a reply is in, from the bytes alone, and whether it is exactly one whole
+fortune. `asQString()` makes PyQt5 hand QDataStream exactly the text it is
+given.
 """
-
-import functools
 
 from PyQt5.QtCore import QByteArray, QCoreApplication, QDataStream, QIODevice
 from PyQt5.QtNetwork import QLocalSocket
@@ -43,33 +42,26 @@ def utf16Length(text):
     return len(text.encode("utf-16-be")) // 2
 
 
-@functools.lru_cache(maxsize=64)
-def frame(text, layout=DEFAULT_LAYOUT):
-    """The bytes a C++ server of that generation sends for `text`.
+def asQString(text):
+    """The str to hand PyQt5 for a QString that holds exactly `text`.
 
-    Remembered: a server frames its seven fortunes with QDataStream once
-    each, not at every connection (a fifth of its time per reply). The
-    QByteArray returned is shared; write it, never change it."""
-    version, prefixSize, counts = LAYOUTS[layout]
-    block = QByteArray()
-    out = QDataStream(block, QIODevice.WriteOnly)
-    out.setVersion(version)
-    if counts == "bytes":
-        # Reserve the prefix, write the string, then go back and fill in
-        # the number of bytes that follow it.
-        if prefixSize == 2 and 4 + 2 * utf16Length(text) > 0xFFFF:
-            raise ValueError("text too long for the qt4 layout's quint16 prefix")
-        writeCount = out.writeUInt16 if prefixSize == 2 else out.writeUInt32
-        writeCount(0)
-        out.writeQString(text)
-        out.device().seek(0)
-        writeCount(block.size() - prefixSize)
-    elif counts == "characters":
-        out.writeUInt32(utf16Length(text))
-        out.writeQString(text)
-    else:
-        out.writeQString(text)
-    return block
+    PyQt5 converts a str with a character outside the BMP through
+    QString::fromUcs4(), which takes one leading U+FEFF for a byte-order
+    mark and drops it: out.writeQString("\\ufeff\\U0001F600") writes one
+    character short. For such a text this returns it with one more U+FEFF
+    in front, for the conversion to drop; any other text is returned as it
+    is. Whether the conversion drops it is asked of PyQt5 once, not assumed."""
+    global _DROPS_LEADING_BOM
+    if not text.startswith("\ufeff") or max(text) <= "\uffff":
+        return text
+    if _DROPS_LEADING_BOM is None:
+        block = QByteArray()
+        QDataStream(block, QIODevice.WriteOnly).writeQString("\ufeff\U0001F600")
+        _DROPS_LEADING_BOM = block.size() == 4 + 4
+    return "\ufeff" + text if _DROPS_LEADING_BOM else text
+
+
+_DROPS_LEADING_BOM = None
 
 
 # What a FortuneReply is judged to be.

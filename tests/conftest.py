@@ -92,6 +92,30 @@ def fortuneServer(processes, privateTmp):
 
 
 @pytest.fixture
+def serverWindow(qapp, monkeypatch, privateTmp):
+    """Builds fortune_server.Server in this process under a private TMPDIR;
+    at the end, destroys it (its QLocalServer removes the socket) whatever
+    happened."""
+    from PyQt5 import sip
+
+    from fortune_server import Server
+
+    monkeypatch.setenv("TMPDIR", privateTmp)
+    built = []
+
+    def build(*args):
+        server = Server(*args)
+        built.append(server)
+        return server
+
+    yield build
+    for server in built:
+        if not sip.isdeleted(server):
+            server.close()
+            sip.delete(server)
+
+
+@pytest.fixture
 def xDisplay(processes):
     """A private Xvfb for the test: the environment that makes programs use it."""
     import shutil

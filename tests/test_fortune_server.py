@@ -1,16 +1,24 @@
-"""fortune_server.py as a real process, spoken to over plain sockets."""
+"""fortune_server.py as a real process, spoken to over plain sockets; and
+its framing, byte for byte."""
 
 import os
+import select
 import signal
 import socket
 import stat
 import subprocess
+import sys
 import time
 
 import pytest
 
-from conftest import uniqueName
-from fortunes import FORTUNES, WIRES, encode, fetch, socketPath, waitUntilServing
+from harness import (FORTUNES, HELPERS, REPO, WIRES, encode, fetch, missingPeer, script,
+                     socketPath, uniqueName, waitUntilServing)
+
+TEXTS = ["You might have mail.", "", "a", "\U0001F600\u6f22", "\x00\x00\x00", "z" * 2000,
+         # PyQt5 drops a leading U+FEFF from a text with a character outside the BMP.
+         "\ufeff\U0001F600", "\ufeff\ufeff\U0001F600", "\ufeff" * 3 + "x\U0001F600\ufeff",
+         "\ufeff", "\ufeffa", "a\ufeff\U0001F600", "\U0001F600\ufeff", "\ufffe\U0001F600"]
 
 
 def decodeAs(reply, wire):
@@ -19,6 +27,41 @@ def decodeAs(reply, wire):
         if encode(fortune, wire) == reply:
             return fortune
     return None
+
+
+@pytest.mark.parametrize("wire", WIRES)
+def test_frame_matches_the_cpp_bytes(wire):
+    from fortune_server import FRAMINGS
+
+    frame = FRAMINGS[wire][0]
+    for text in TEXTS:
+        assert bytes(frame(text)) == encode(text, wire), repr(text)
+
+
+def test_a_leading_bom_beside_an_emoji_is_framed_whole():
+    from fortune_server import frameAsQt4, frameAsQt5_10
+    from qtipc.fortune_wire import FORTUNE, FortuneReply
+
+    assert bytes(frameAsQt4("\ufeff\U0001F600")).hex() == "000a00000006feffd83dde00"
+    reply = FortuneReply()
+    reply.feed(bytes(frameAsQt5_10("\ufeff\U0001F600")))
+    reply.serverClosed()
+    assert (reply.state, reply.layout) == (FORTUNE, "qt5.10")
+    assert bytes(reply.data) == encode("\ufeff\U0001F600", "qt5.10")
+
+
+def test_every_layout_has_a_framing():
+    from fortune_server import FRAMINGS
+    from qtipc.fortune_wire import LAYOUTS
+
+    assert list(FRAMINGS) == list(LAYOUTS) == list(WIRES)
+
+
+def test_qt4_refuses_what_its_quint16_cannot_count():
+    from fortune_server import frameAsQt4
+
+    with pytest.raises(OverflowError):
+        frameAsQt4("x" * 40000)
 
 
 @pytest.mark.parametrize("wire", WIRES)
@@ -183,20 +226,36 @@ def test_servers_starting_together_on_a_leftover_socket_elect_one(processes, pri
         assert not os.path.exists(path)
 
 
-def test_status_label_shows_the_full_socket_path(qtbot, monkeypatch, privateTmp):
-    from fortune_server import Server
+def test_status_label_shows_the_full_socket_path(qtbot, serverWindow, privateTmp):
+    from PyQt5 import sip
 
-    monkeypatch.setenv("TMPDIR", privateTmp)
     name = uniqueName("fortune")
-    server = Server(name, "qt5.10")
-    qtbot.addWidget(server)
+    server = serverWindow(name, "qt5.10")
     assert server.isListening()
     path = socketPath(name, privateTmp)
     assert path in server.statusLabel.text()
     assert server.statusLabel.text().startswith("The server is running")
+    assert "Fortunes are framed as by Qt 5.10 to 6.6 servers (--wire qt5.10)." \
+        in server.statusLabel.text()
     assert decodeAs(fetchServed(qtbot, path), "qt5.10") is not None
-    server.server.close()
+    sip.delete(server)
     assert not os.path.exists(path)
+
+
+def test_window_laid_out_as_the_cpp_one(qtbot, serverWindow):
+    # Quit keeps its natural width between two stretching spacers, and no
+    # line of the label wraps (no word left alone on a line).
+    server = serverWindow(uniqueName("fortune"))
+    server.show()
+    qtbot.waitExposed(server)
+    assert "(--wire qt4)" in server.statusLabel.text()
+    assert "needs --wire qt5.10" in server.statusLabel.text()
+    assert server.quitButton.width() == server.quitButton.sizeHint().width()
+    assert abs(server.quitButton.geometry().center().x() - server.rect().center().x()) <= 1
+    metrics = server.statusLabel.fontMetrics()
+    lines = server.statusLabel.text().split("\n")
+    assert server.statusLabel.height() >= metrics.lineSpacing() * len(lines)
+    assert server.statusLabel.width() >= max(metrics.horizontalAdvance(line) for line in lines)
 
 
 def fetchServed(qtbot, path):
@@ -209,3 +268,210 @@ def fetchServed(qtbot, path):
     reader.start()
     qtbot.waitUntil(lambda: not reader.is_alive(), timeout=20000)
     return result["reply"]
+
+
+def waitForStderr(process, text, timeout=60):
+    """The server's stderr up to the line holding `text` (read as it comes;
+    fails if the server exits or stays silent for `timeout` seconds)."""
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while text.encode() not in seen:
+        remaining = deadline - time.monotonic()
+        assert remaining > 0, "no {!r} on stderr; got {!r}".format(text, seen)
+        ready, _, _ = select.select([process.stderr], [], [], remaining)
+        line = process.stderr.readline() if ready else b""
+        assert line or not ready, "stderr closed before {!r}: {!r}".format(text, seen)
+        seen += line
+    return seen.decode()
+
+
+def lowestFreeDescriptor(pid):
+    used = {int(fd) for fd in os.listdir("/proc/{}/fd".format(pid))}
+    return next(fd for fd in range(len(used) + 1) if fd not in used)
+
+
+@pytest.fixture
+def descriptorLimit():
+    """Sets a running process's soft limit on open files (prlimit(2), as
+    `prlimit --pid PID --nofile=N:` does), and restores it."""
+    resource = pytest.importorskip("resource")
+    if not hasattr(resource, "prlimit") or not os.path.isdir("/proc/self/fd"):
+        missingPeer("needs prlimit(2) and /proc (Linux)")
+    changed = []
+
+    def limit(pid, soft=None):
+        original = resource.prlimit(pid, resource.RLIMIT_NOFILE)
+        if not changed or changed[-1][0] != pid:
+            changed.append((pid, original))
+        resource.prlimit(pid, resource.RLIMIT_NOFILE, (soft or original[0], original[1]))
+
+    def restore(pid):
+        for changedPid, original in changed:
+            if changedPid == pid:
+                resource.prlimit(pid, resource.RLIMIT_NOFILE, original)
+
+    limit.restore = restore
+    yield limit
+    for pid, original in changed:
+        try:
+            resource.prlimit(pid, resource.RLIMIT_NOFILE, original)
+        except ProcessLookupError:
+            pass
+
+
+def connectMany(path, count=20):
+    """Connects `count` clients; out of descriptors, the server may fail them."""
+    for _ in range(count):
+        try:
+            fetch(path, timeout=5)
+        except OSError:
+            pass
+
+
+def test_out_of_descriptors_the_server_listens_again(fortuneServer, descriptorLimit):
+    process, path = fortuneServer("--wire", "qt5.10")
+    descriptorLimit(process.pid, lowestFreeDescriptor(process.pid))
+    connectMany(path)  # accept() fails: Qt closes the listener, removes the socket
+    descriptorLimit.restore(process.pid)
+
+    said = waitForStderr(process, "listening again on " + path)
+    assert "stopped listening on {} (".format(path) in said
+    assert "Too many open files" in said
+    waitUntilServing(path, process)
+    for _ in range(10):
+        assert decodeAs(fetch(path), "qt5.10") is not None
+    # The fixture checks that it still quits cleanly and removes its socket.
+
+
+def test_out_of_descriptors_with_the_name_taken_meanwhile_it_quits(
+        fortuneServer, descriptorLimit):
+    name = uniqueName("fortune")
+    first, path = fortuneServer(name=name)
+    # With no descriptor below the limit, not even listening again can work.
+    descriptorLimit(first.pid, 3)
+    connectMany(path, 1)
+    deadline = time.monotonic() + 30
+    while os.path.exists(path) and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert not os.path.exists(path), "accept() did not fail"
+    # Stopped, most likely before it has seen that it stopped listening:
+    # the name is taken before it tries again.
+    first.send_signal(signal.SIGSTOP)
+    try:
+        second, _ = fortuneServer("--wire", "qt6.7", name=name)
+        descriptorLimit.restore(first.pid)
+    finally:
+        first.send_signal(signal.SIGCONT)
+    assert first.wait(timeout=60) == 1
+    said = first.stderr.read().decode()
+    assert "Unable to listen again: another server is already listening on " + path in said
+
+    # The first left the second's socket alone, even as it exited.
+    assert decodeAs(fetch(path), "qt6.7") is not None
+    assert second.poll() is None
+
+
+def test_a_name_too_long_for_a_socket_is_refused_with_the_limit(processes, privateTmp):
+    name = "n" * 200
+    path = socketPath(name, privateTmp)
+    process = processes.startScript("fortune_server.py", "--name", name,
+                                    env={"TMPDIR": privateTmp})
+    assert process.wait(timeout=60) == 1
+    said = process.stderr.read().decode()
+    assert "Unable to start the server: the socket path {} is {} bytes long, and this " \
+           "system allows at most 107.".format(path, len(path)) in said
+    assert not os.path.exists(path)
+
+
+def test_sighup_quits_cleanly(fortuneServer):
+    process, path = fortuneServer()
+    process.send_signal(signal.SIGHUP)
+    assert process.wait(timeout=30) == 0
+    assert not os.path.exists(path)
+
+
+def windowsLike(*args):
+    """fortune_server.py started as on Windows: fcntl and ctypes cannot be
+    imported, and socket has no AF_UNIX."""
+    return [sys.executable, os.path.join(HELPERS, "without_unix.py"),
+            script("fortune_server.py")] + list(args)
+
+
+def test_without_unix_modules_it_serves_refuses_and_clears(fortuneServer, processes,
+                                                           privateTmp):
+    name = uniqueName("fortune")
+    crashed, path = fortuneServer("--wire", "qt5.6", name=name, command=windowsLike())
+    assert decodeAs(fetch(path), "qt5.6") is not None
+
+    second = processes.start(windowsLike("--name", name), env={"TMPDIR": privateTmp})
+    assert second.wait(timeout=60) == 1
+    assert b"already listening" in second.stderr.read()
+
+    crashed.kill()
+    crashed.wait()
+    successor, _ = fortuneServer("--wire", "qt4", name=name, command=windowsLike())
+    assert decodeAs(fetch(path), "qt4") is not None
+
+
+def test_start_up_imports_only_what_listening_needs():
+    code = ("import sys, fortune_server\n"
+            "print(' '.join(m for m in ('random', 'socket', 'fcntl', 'ctypes', 'stat',"
+            " 'PyQt5.uic') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["stat"]  # os imports stat itself
+
+
+def test_help_says_the_framing_and_what_a_qt_5_10_client_needs():
+    result = subprocess.run([sys.executable, script("fortune_server.py"), "--help"],
+                            capture_output=True, text=True, timeout=60,
+                            env=dict(os.environ, DISPLAY="", QT_QPA_PLATFORM=""))
+    assert result.returncode == 0
+    help = " ".join(result.stdout.split())
+    assert "Default: qt4" in help
+    assert "A Qt 5.10 to 6.6 C++ client, such as Debian's, needs qt5.10" in help
+
+
+def test_served_sockets_are_freed(qtbot, serverWindow, privateTmp):
+    from PyQt5.QtNetwork import QLocalSocket
+
+    name = uniqueName("fortune")
+    server = serverWindow(name)
+    path = socketPath(name, privateTmp)
+    for _ in range(5):
+        assert decodeAs(fetchServed(qtbot, path), "qt4") is not None
+    qtbot.waitUntil(lambda: not server.server.findChildren(QLocalSocket))
+
+
+def test_a_reply_still_being_written_is_kept_until_it_is_sent(qtbot, privateTmp):
+    # More than the socket buffer takes at once: after disconnectFromServer()
+    # the socket is still closing, and must live until the client has it all.
+    from PyQt5 import sip
+    from PyQt5.QtNetwork import QLocalServer, QLocalSocket
+
+    from qtipc.local_server import deleteWhenDisconnected
+
+    server = QLocalServer()
+    assert server.listen(os.path.join(privateTmp, "big"))
+    client = QLocalSocket()
+    client.connectToServer(server.fullServerName())
+    qtbot.waitUntil(server.hasPendingConnections)
+    connection = server.nextPendingConnection()
+    reply = bytes(range(256)) * 40000
+    connection.write(reply)
+    connection.flush()
+    connection.disconnectFromServer()
+    assert connection.state() == QLocalSocket.ClosingState
+    deleteWhenDisconnected(connection)
+
+    received = bytearray()
+
+    def readAll():
+        received.extend(bytes(client.readAll()))
+        return client.state() == QLocalSocket.UnconnectedState and not client.bytesAvailable()
+
+    qtbot.waitUntil(readAll, timeout=20000)
+    assert bytes(received) == reply
+    qtbot.waitUntil(lambda: sip.isdeleted(connection))
+    server.close()

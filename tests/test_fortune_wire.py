@@ -1,25 +1,14 @@
-"""The wire formats themselves: frame() against bytes built independently,
-and FortuneReply over every split of every layout."""
+"""The wire formats themselves: FortuneReply over every split of every
+layout. (The server's framing is tested in test_fortune_server.py.)"""
 
 import pytest
 from PyQt5.QtCore import QDataStream
 
 from harness import WIRES, encode
 from qtipc.fortune_wire import (FORTUNE, LAYOUTS, MALFORMED, MAX_REPLY_SIZE, OVERSIZED,
-                                STALLED, TRUNCATED, WAITING, FortuneReply, frame)
+                                STALLED, TRUNCATED, WAITING, FortuneReply)
 
 TEXTS = ["You might have mail.", "", "a", "\U0001F600\u6f22", "\x00\x00\x00", "z" * 2000]
-
-
-@pytest.mark.parametrize("wire", WIRES)
-def test_frame_matches_the_cpp_bytes(wire):
-    for text in TEXTS:
-        assert bytes(frame(text, wire)) == encode(text, wire)
-
-
-def test_qt4_refuses_what_its_quint16_cannot_count():
-    with pytest.raises(ValueError):
-        frame("x" * 40000, "qt4")
 
 
 def received(*chunks, closed=True):

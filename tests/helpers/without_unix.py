@@ -1,5 +1,6 @@
 """Runs a program as it would start where Unix facilities are missing, as on
-Windows: `import fcntl` and `import ctypes` fail, and socket.AF_UNIX is gone.
+Windows: `import fcntl`, `import termios` and `import ctypes` fail, and
+socket.AF_UNIX is gone.
 
     python tests/helpers/without_unix.py SCRIPT [ARGS...]
 
@@ -11,7 +12,7 @@ import runpy
 import socket
 import sys
 
-BLOCKED = {"fcntl", "ctypes", "_ctypes"}
+BLOCKED = {"fcntl", "termios", "ctypes", "_ctypes"}
 
 
 class Blocker(importlib.abc.MetaPathFinder):
