@@ -138,31 +138,29 @@ class Server(QDialog):
 
 
 def parseArguments():
-    def tr(text):
-        return QCoreApplication.translate("Server", text)
-
+    translate = QCoreApplication.translate
     parser = QCommandLineParser()
-    parser.setApplicationDescription(tr(
-        "Local Fortune server: answers every connection with one fortune."))
+    parser.setApplicationDescription(translate(
+        "Server", "Local Fortune server: answers every connection with one fortune."))
     nameOption = QCommandLineOption(
-        "name", tr("Listen on <name> (under the temporary directory "
-                   "unless it is an absolute path)."),
+        "name", translate("Server", "Listen on <name> (under the temporary directory "
+                                    "unless it is an absolute path)."),
         "name", DEFAULT_SERVER_NAME)
+    servers = ", ".join(arg("%1 (%2)", layout, translate("Server", generation))
+                        for layout, (_, generation) in FRAMINGS.items())
     wireOption = QCommandLineOption(
-        "wire", arg(tr("Frame fortunes as <layout> says: %1. Default: %2. A Qt 5.10 "
-                       "to 6.6 C++ client, such as Debian's, needs qt5.10."),
-                    ", ".join(arg("%1 (%2)", layout, tr(servers))
-                              for layout, (_, servers) in FRAMINGS.items()),
-                    DEFAULT_LAYOUT),
+        "wire", arg(translate("Server", "Frame fortunes as <layout> says: %1. Default: %2. "
+                                        "A Qt 5.10 to 6.6 C++ client, such as Debian's, "
+                                        "needs qt5.10."), servers, DEFAULT_LAYOUT),
         "layout", DEFAULT_LAYOUT)
     parser.addOption(nameOption)
     parser.addOption(wireOption)
     parseOptions(parser)
     name, wire = parser.value(nameOption), parser.value(wireOption)
     if not name:
-        usageError(tr("The server name must not be empty."))
+        usageError(translate("Server", "The server name must not be empty."))
     if wire not in FRAMINGS:
-        usageError(arg(tr("Unknown layout %1; choose one of %2."),
+        usageError(arg(translate("Server", "Unknown layout %1; choose one of %2."),
                        wire, ", ".join(FRAMINGS)))
     return name, wire
 
