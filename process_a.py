@@ -98,7 +98,7 @@ class Widget_PA(QWidget):
 
     @pyqtSlot()
     def on_loadImageButton_clicked(self):
-        fileName = QFileDialog.getOpenFileName(self, filter=self.tr("Images (*.png *.xpm *.jpg)"))[0]
+        fileName, _ = QFileDialog.getOpenFileName(self, filter=self.tr("Images (*.png *.xpm *.jpg)"))
         if fileName:
             self.loadFromFile(fileName)
 

@@ -44,8 +44,8 @@ LONGEST_PAUSE_MS = 8000
 GIVE_UP_AFTER_MS = 30000
 
 
-def tr(text):
-    return QCoreApplication.translate("Server", text)
+# Its messages are the Server's (translation context "Server").
+translate = QCoreApplication.translate
 
 
 class NameTaken(str):
@@ -75,8 +75,9 @@ def listenSafely(server, name):
       file beside the socket from the check to the listen."""
     path = fullServerName(name)
     if USES_SOCKET_FILES and len(QFile.encodeName(path)) + 1 > SOCKET_PATH_LIMIT:
-        return arg(tr("the socket path %1 is %2 bytes long, and this system allows "
-                      "at most %3"), path, len(QFile.encodeName(path)), SOCKET_PATH_LIMIT - 1)
+        return arg(translate("Server", "the socket path %1 is %2 bytes long, and this "
+                                       "system allows at most %3"),
+                   path, len(QFile.encodeName(path)), SOCKET_PATH_LIMIT - 1)
     if USES_SOCKET_FILES and not os.path.lexists(path):
         # Nothing to clear: bind() itself lets only one server have it.
         server.close()
@@ -84,7 +85,7 @@ def listenSafely(server, name):
     lockFile = QLockFile(startLockPath(path))
     if not lockFile.tryLock(START_LOCK_TIMEOUT_MS) \
             and lockFile.error() == QLockFile.LockFailedError:
-        return arg(tr("another server is starting on %1"), path)
+        return arg(translate("Server", "another server is starting on %1"), path)
     # Any other lock error (a directory we may not write to, or no file
     # descriptor to spare): go on unlocked, and let listen() say what is wrong.
     try:
@@ -114,16 +115,17 @@ def clearLeftover(name, path):
         except OSError:
             return None  # none there; or listen() will say what is wrong
         if not stat.S_ISSOCK(mode):
-            return NameTaken(arg(tr("%1 exists and is not a socket"), path))
+            return NameTaken(arg(translate("Server", "%1 exists and is not a socket"), path))
     probe = QLocalSocket()
     probe.connectToServer(name)
     if probe.waitForConnected(PROBE_TIMEOUT_MS):
         probe.abort()
-        return NameTaken(arg(tr("another server is already listening on %1"), path))
+        return NameTaken(arg(translate("Server", "another server is already listening on %1"),
+                             path))
     if probe.error() not in (QLocalSocket.ServerNotFoundError,
                              QLocalSocket.ConnectionRefusedError):
         # Busy (a full backlog), or not ours to use: somebody holds it.
-        return NameTaken(arg(tr("another server is already listening on %1 (%2)"),
+        return NameTaken(arg(translate("Server", "another server is already listening on %1 (%2)"),
                              path, describe(probe.errorString())))
     if USES_SOCKET_FILES:
         QLocalServer.removeServer(name)  # nobody accepts on it: a leftover
@@ -141,7 +143,7 @@ def listenForUserOnly(server, name):
     if listening:
         return None
     if server.serverError() == QAbstractSocket.AddressInUseError:
-        return NameTaken(arg(tr("another server is already listening on %1"),
+        return NameTaken(arg(translate("Server", "another server is already listening on %1"),
                              fullServerName(name)))
     return describe(server.errorString())
 
@@ -177,18 +179,19 @@ def keepListening(server, name):
             timer.setInterval(CHECK_INTERVAL_MS)
             return
         if not failing.isValid():
-            printError(arg(tr("The server stopped listening on %1 (%2). Listening again."),
+            printError(arg(translate("Server", "The server stopped listening on %1 (%2). "
+                                               "Listening again."),
                            path, describe(server.errorString())))
             failing.start()
         problem = listenSafely(server, name)
         if problem is None:
-            printError(arg(tr("The server is listening again on %1."), path))
+            printError(arg(translate("Server", "The server is listening again on %1."), path))
             quietError[0] = server.errorString()
             failing.invalidate()
             outages[0] += 1
             timer.setInterval(min(CHECK_INTERVAL_MS << outages[0], LONGEST_PAUSE_MS))
         elif isinstance(problem, NameTaken) or failing.elapsed() > GIVE_UP_AFTER_MS:
-            printError(arg(tr("Unable to listen again: %1. Quitting."), problem))
+            printError(arg(translate("Server", "Unable to listen again: %1. Quitting."), problem))
             timer.stop()
             if isinstance(problem, NameTaken):
                 abandon(server)
