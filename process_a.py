@@ -119,7 +119,7 @@ def parseArguments():
         "\"written N bytes\" is printed to standard output; the program then keeps running, "
         "holding the data, until its window is closed or it is terminated. If that write "
         "fails, the reason goes to standard error and the exit status is 1."))
-    keyOption = sharedMemoryKeyOption("Widget_PA")
+    keyOption = sharedMemoryKeyOption()
     textOption = QCommandLineOption(
         "text", translate("Widget_PA", "Write <text> at start-up."), translate("Widget_PA", "text"))
     fileOption = QCommandLineOption(

@@ -90,7 +90,7 @@ def parseArguments():
         "Start process A first and keep it open while reading.\n"
         "It shows an image too, shared by process A or by Qt's Shared Memory example "
         "(QDataStream << QImage; use --key QSharedMemoryExample for that example)."))
-    keyOption = sharedMemoryKeyOption("Widget_PB")
+    keyOption = sharedMemoryKeyOption()
     printOption = QCommandLineOption(
         "print", translate("Widget_PB", "Read once without opening a window: write the text to "
                            "standard output (UTF-8, exactly, no newline added) and exit; "

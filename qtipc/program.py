@@ -118,7 +118,6 @@ def _isGuiApplication():
 def usageError(message):
     """Says what is wrong with the command line and exits EXIT_USAGE."""
     printError(message)
-    # In the context of Qt's own messages about the command line.
     printError(arg(QCoreApplication.translate(
         "Program", "Try '%1 --help' for more information."),
         QCoreApplication.applicationName()))

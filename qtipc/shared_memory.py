@@ -419,10 +419,11 @@ def _notOneQString(size, length, text, status, pos, lengthAgain):
     return ""
 
 
-def sharedMemoryKeyOption(context):
-    """The --key option both programs take; `context`: the program's class."""
+def sharedMemoryKeyOption():
+    """The --key option both programs take (in the context of the class that
+    uses the key, so that pylupdate5 sees one literal context)."""
     translate = QCoreApplication.translate
     return QCommandLineOption(
-        "key", arg(translate(context, "Shared memory key (default: %1)."),
+        "key", arg(translate("SharedMemory", "Shared memory key (default: %1)."),
                    DEFAULT_SHARED_MEMORY_KEY),
-        translate(context, "key"), DEFAULT_SHARED_MEMORY_KEY)
+        translate("SharedMemory", "key"), DEFAULT_SHARED_MEMORY_KEY)

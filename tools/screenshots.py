@@ -30,6 +30,7 @@ CXX_EXAMPLES = (glob.glob("/usr/lib/*/qt5/examples/corelib/ipc") or [""])[0]
 TOOLS = {"Xvfb": "xvfb", "xdotool": "xdotool", "import": "imagemagick",
          "convert": "imagemagick"}
 CAPTION_FONT = "DejaVu-Sans"
+CJK_CAPTION_FONT = "Noto-Sans-CJK-SC"  # DejaVu has no CJK: ImageMagick drops it
 SHM_TEXT = "Hello from process A.\nQSharedMemory, key processAstr."
 
 
@@ -257,13 +258,13 @@ def removeSystemV(tmp, pids):
     return leftovers
 
 
-def tile(session, image, caption, title, path):
+def tile(session, image, caption, title, path, font=CAPTION_FONT):
     """The window with a caption above it: who made it, and its title (no
     window manager draws title bars on Xvfb)."""
     source = path + ".window.png"
     with open(source, "wb") as file:
         file.write(image)
-    session.run("convert", "-background", "white", "-fill", "#202020", "-font", CAPTION_FONT,
+    session.run("convert", "-background", "white", "-fill", "#202020", "-font", font,
                 "-pointsize", "15", "label:" + caption,
                 "(", "-fill", "#606060", "-pointsize", "13", "label:window title: " + title, ")",
                 "(", source, "-bordercolor", "#a0a0a0", "-border", "1", ")",
@@ -381,9 +382,9 @@ def chineseClient(session, out):
     """The client under a Chinese locale, once the project ships a zh_CN
     translation and a CJK font is installed; skipped (and said) otherwise."""
     translations = glob.glob(os.path.join(REPO, "qtipc", "translations", "*zh_CN*.qm"))
-    fonts = subprocess.run(["fc-list", ":lang=zh"], stdout=subprocess.PIPE,
-                           text=True).stdout.strip() if shutil.which("fc-list") else ""
-    if not translations or not fonts:
+    fonts = subprocess.run(["convert", "-list", "font"], stdout=subprocess.PIPE,
+                           text=True).stdout.split()
+    if not translations or CJK_CAPTION_FONT not in fonts:
         print("skipped fortune-client-zh_CN.png: needs qtipc/translations/*zh_CN*.qm"
               " and a CJK font (apt-get install fonts-noto-cjk)")
         return
@@ -394,7 +395,8 @@ def chineseClient(session, out):
     window = session.window(client, 800, 20)
     compose(session, [tile(session, afterPressing(session, window),
                            "Python: LANG=zh_CN.UTF-8 fortune_client.py",
-                           session.title(window), os.path.join(session.tmp, "1.png"))],
+                           session.title(window), os.path.join(session.tmp, "1.png"),
+                           CJK_CAPTION_FONT)],
             os.path.join(out, "fortune-client-zh_CN.png"))
     session.stop(client)
     session.stop(server)
