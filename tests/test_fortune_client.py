@@ -4,11 +4,12 @@ script, a test-side server speaking each layout, and broken servers."""
 import os
 import signal
 import socket
+import sys
 
 import pytest
 from PyQt5.QtCore import Qt
 
-from harness import FORTUNES, WIRES, encode, uniqueName
+from harness import FORTUNES, HELPERS, REPO, WIRES, encode, uniqueName
 from fortune_client import Client
 from scripted_server import BYTEWISE, SILENT, WHOLE, ScriptedServer
 from qtipc.fortune_wire import MAX_REPLY_SIZE
@@ -257,3 +258,24 @@ def test_server_killed_and_replaced(qtbot, client, fortuneServer, processes,
     fortuneServer("--wire", "qt6.7", name=name)
     assert fetch(qtbot, widget) in FORTUNES
     assert messageBoxes == []
+
+
+@pytest.mark.parametrize("serving", [True, False], ids=["server", "no-server"])
+def test_client_reads_where_unix_modules_are_missing(fortuneServer, processes, privateTmp,
+                                                     serving):
+    # As on Windows: fcntl and ctypes cannot be imported, socket has no
+    # AF_UNIX. The client, in a process of its own, presses Get Fortune.
+    name = uniqueName("fortune")
+    if serving:
+        fortuneServer(name=name)
+    reader = processes.start(
+        [sys.executable, os.path.join(HELPERS, "without_unix.py"),
+         os.path.join(HELPERS, "client_fetch.py"), name],
+        env={"TMPDIR": privateTmp, "PYTHONPATH": REPO})
+    out, err = reader.communicate(timeout=60)
+    if serving:
+        assert reader.returncode == 0, err
+        assert out.decode().rstrip("\n") in FORTUNES
+    else:
+        assert reader.returncode == 1, err
+        assert out.decode().startswith("The host was not found.")
