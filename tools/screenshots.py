@@ -89,7 +89,7 @@ class Session:
                 " ".join(command[:3]), done.stderr.decode(errors="replace").strip()))
         return done.stdout
 
-    def start(self, command, env=None):
+    def start(self, command, env=None, cwd=REPO):
         """Starts a program. The Python ones and the C++ ones each get a
         TMPDIR of their own, where their local sockets and Qt's key files
         for shared memory live: both sides keep their default names
@@ -97,7 +97,7 @@ class Session:
         or each other."""
         side = "python" if command[0] == PYTHON else "cxx"
         environment = dict(self.env, TMPDIR=os.path.join(self.tmp, side), **(env or {}))
-        process = subprocess.Popen(command, cwd=REPO, env=environment,
+        process = subprocess.Popen(command, cwd=cwd, env=environment,
                                    stdout=subprocess.DEVNULL, stderr=self.log)
         self.processes.append(process)
         return process
@@ -346,12 +346,15 @@ def sharedMemoryRow(session, out):
     readerShot = afterPressing(session, readerWindow,
                                button=("process_b", "Widget_PB", "Read from shared memory"))
 
-    example = session.start([cxx("sharedmemory")])
+    # In image.png's directory, where its file dialog opens: the name alone
+    # is typed (with a whole path, the completer's popup comes and goes at
+    # each "/", and keys that reach it as it goes are lost).
+    example = session.start([cxx("sharedmemory")], cwd=os.path.join(CXX_EXAMPLES, "sharedmemory"))
     exampleWindow = session.window(example, 900, 20)
     session.click(exampleWindow, 100, 24)  # "Load Image From File...", at the top
     fileDialog = session.window(example, 20, 400, other=exampleWindow)
     before = session.shot(exampleWindow)  # "Select an image file"
-    session.type(fileDialog, os.path.join(CXX_EXAMPLES, "sharedmemory", "image.png"))
+    session.type(fileDialog, "image.png")
     # One Return opens the typed file, whether or not the completer's popup
     # shows it by then; the dialog closes.
     session.press(fileDialog, "Return")
