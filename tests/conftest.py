@@ -117,7 +117,9 @@ def serverWindow(qapp, monkeypatch, privateTmp):
 
 @pytest.fixture
 def xDisplay(processes):
-    """A private Xvfb for the test: the environment that makes programs use it."""
+    """A private Xvfb for the test: the environment that makes programs use it.
+    Its keyboard does not auto-repeat (-r): a key that xdotool holds down a
+    moment longer on a loaded machine must not reach a window twice."""
     import shutil
 
     xvfb = shutil.which("Xvfb")
@@ -125,7 +127,7 @@ def xDisplay(processes):
         missingPeer("Xvfb not installed (apt-get install xvfb)")
     read, write = os.pipe()
     server = processes.start([xvfb, "-displayfd", str(write), "-screen", "0", "640x480x24",
-                              "-nolisten", "tcp"], pass_fds=(write,))
+                              "-nolisten", "tcp", "-r"], pass_fds=(write,))
     os.close(write)
     with os.fdopen(read) as displayNumber:
         display = ":" + displayNumber.readline().strip()

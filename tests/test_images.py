@@ -18,9 +18,9 @@ from PyQt5.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
 from PyQt5.QtWidgets import QFileDialog
 
 from harness import SHM_TIMEOUT as TIMEOUT
-from harness import cxxExample, layout, missingPeer, readLine
+from harness import cxxExample, layout, missingPeer, readLine, sysvSegments
 from qtipc.images import QIMAGE_STREAM_START
-from qtipc.sysv import findSegment
+from qtipc.sysv import findSegment, ipcKey
 
 EXAMPLE_KEY = "QSharedMemoryExample"  # fixed in Qt's example (dialog.cpp)
 NOT_AN_IMAGE = "Selected file is not an image, please select another."
@@ -336,38 +336,99 @@ def test_an_image_file_dropped_on_a_is_shared(ipc, qtbot, tmp_path):
 
 # --- Qt's C++ Shared Memory example, in a real X server ----------------------------------------
 
+class Example:
+    """Qt's Shared Memory example under Xvfb, with a private TMPDIR (its key
+    is fixed: Qt 5 derives the System V key from a file in TMPDIR, so a
+    private one keeps the test from meeting a user's example). A test starts
+    it, drives it as a user does, and closes it as a user does (Escape), so
+    that its destructors detach and remove what it made."""
+
+    def __init__(self, processes, env):
+        self.processes = processes
+        self.env = env
+        self.process = None
+        self.window = None
+
+    def start(self, directory=None):
+        """Starts the example in `directory`, where its file dialog opens."""
+        self.process = self.processes.start([cxxExample("sharedmemory")], env=self.env,
+                                            cwd=directory)
+        self.window = xdotool(self.env, "search", "--sync",
+                              *self.windowsNamed("SharedMemory Example")).split()[0]
+        return self.window
+
+    def windowsNamed(self, title):
+        """xdotool search arguments for the example's visible windows named `title`."""
+        return ["--all", "--onlyvisible", "--pid", str(self.process.pid), "--name",
+                "^{}$".format(title)]
+
+    def fileDialogs(self):
+        return xdotool(self.env, "search", *self.windowsNamed("Open"), check=False).split()
+
+    def segmentExists(self):
+        """True when the example's segment is there: the segment of the key file
+        of its key in its TMPDIR."""
+        keys = {ipcKey(os.path.join(self.env["TMPDIR"], name))
+                for name in os.listdir(self.env["TMPDIR"])
+                if name.startswith("qipc_sharedmemory_" + EXAMPLE_KEY)}
+        return any(int(row["key"]) in keys for row in sysvSegments().values())
+
+    def close(self):
+        """Escape to a file dialog still open, then to the example's window: the
+        example quits as its user quits it. Returns its exit status."""
+        for dialog in self.fileDialogs():
+            pressKeys(self.env, dialog, "Escape")
+            waitFor(lambda: dialog not in self.fileDialogs(), "a file dialog stayed open")
+        pressKeys(self.env, self.window, "Escape")
+        return self.process.wait(TIMEOUT)
+
+    def removeLeftovers(self):
+        """After a failed test: stops every program and removes the key files in
+        the private TMPDIR with their System V objects, so that the failure
+        is reported once and leaves nothing behind."""
+        self.processes.stopAll()
+        for name in os.listdir(self.env["TMPDIR"]):
+            if name.startswith(("qipc_sharedmemory_", "qipc_systemsem_")):
+                path = os.path.join(self.env["TMPDIR"], name)
+                key = "0x{:08x}".format(ipcKey(path) & 0xffffffff)
+                option = "-M" if name.startswith("qipc_sharedmemory_") else "-S"
+                subprocess.run(["ipcrm", option, key], capture_output=True, check=False)
+                os.remove(path)
+
+
 @pytest.fixture
 def example(xDisplay, privateTmp, ipc):
-    """Runs Qt's Shared Memory example under Xvfb with a private TMPDIR (its
-    key is fixed: Qt 5 derives the System V key from a file in TMPDIR, so a
-    private one keeps the test from meeting a user's example). Yields the
-    environment and a function that starts the example and returns its
-    window; the example is closed as a user closes it (Escape), so that it
-    detaches and removes what it made."""
+    """An Example, started by the test; one the test did not close (it failed)
+    is closed here, or stopped and its System V objects and key files
+    removed."""
     for tool, package in (("xdotool", "xdotool"), ("import", "imagemagick")):
         if not shutil.which(tool):
             missingPeer("{} not installed (apt-get install {})".format(tool, package))
-    binary = cxxExample("sharedmemory")
-    env = dict(xDisplay, TMPDIR=privateTmp)
-    started = []
-
-    def start():
-        process = ipc.processes.start([binary], env=env)
-        window = xdotool(env, "search", "--sync", "--all", "--onlyvisible", "--pid",
-                         str(process.pid), "--name", "^SharedMemory Example$").split()[0]
-        started.append((process, window))
-        return window
-
-    yield env, start
-    for process, window in started:
-        if process.poll() is None:
-            xdotool(env, "key", "--window", window, "Escape", check=False)
-            process.wait(TIMEOUT)
+    cxxExample("sharedmemory")
+    started = Example(ipc.processes, dict(xDisplay, TMPDIR=privateTmp))
+    yield started
+    if started.process is not None and started.process.poll() is None:
+        try:
+            started.close()
+        except (AssertionError, subprocess.SubprocessError):
+            started.removeLeftovers()
 
 
 def xdotool(env, *args, check=True):
     return subprocess.run(["xdotool"] + list(args), env=dict(os.environ, **env),
                           capture_output=True, text=True, check=check, timeout=TIMEOUT).stdout
+
+
+def pressKeys(env, window, *keys):
+    """Presses and releases `keys` in `window` as a keyboard does: the window
+    takes the input focus (no window manager gives it), then the keys go
+    through XTEST to the focused window. Never `xdotool key --window`: it
+    releases a key with XSendEvent to its window when that no longer has
+    the focus, so a key whose press closes the window stays down, and its
+    auto-repeat reaches the next window (the example's default button,
+    which opens the file dialog again)."""
+    xdotool(env, "windowfocus", "--sync", window)
+    xdotool(env, "key", *keys)
 
 
 def screenshot(env, window, path):
@@ -403,16 +464,9 @@ def clickButton(env, window, fromTop):
             str(20 if fromTop else height - 20), "click", "1")
 
 
-def waitUntil(condition, seconds):
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
-
-
 def waitFor(condition, what):
+    """Waits until `condition()` holds; fails with `what` if it never does
+    (TIMEOUT is only ever reached when something hangs)."""
     deadline = time.monotonic() + TIMEOUT
     while not condition():
         assert time.monotonic() < deadline, what
@@ -420,43 +474,43 @@ def waitFor(condition, what):
 
 
 def test_image_from_a_shown_by_qts_example(example, ipc, tmp_path):
-    env, start = example
     image = patternImage(alpha=False)
     writer, _ = startImageWriter(ipc, EXAMPLE_KEY, saved(image, tmp_path, "source.png"),
-                                 env={"TMPDIR": env["TMPDIR"]})
-    window = start()
+                                 env={"TMPDIR": example.env["TMPDIR"]})
+    window = example.start()
     shot = str(tmp_path / "screen.png")
-    assert findImage(screenshot(env, window, shot), image) is None
-    clickButton(env, window, fromTop=False)  # Display Image From Shared Memory
-    waitFor(lambda: findImage(screenshot(env, window, shot), image) is not None,
+    assert findImage(screenshot(example.env, window, shot), image) is None
+    clickButton(example.env, window, fromTop=False)  # Display Image From Shared Memory
+    waitFor(lambda: findImage(screenshot(example.env, window, shot), image) is not None,
             "Qt's example never showed the image process A shares")
+    assert example.close() == 0
     writer.send_signal(signal.SIGTERM)
     assert writer.wait(TIMEOUT) == 0
 
 
 def test_image_from_qts_example_saved_by_b(example, ipc, tmp_path):
-    env, start = example
+    env = example.env
     source = exampleImagePath()
-    window = start()
+    window = example.start(os.path.dirname(source))
     clickButton(env, window, fromTop=True)  # Load Image From File...
-    dialog = xdotool(env, "search", "--sync", "--onlyvisible", "--name", "^Open$").split()[0]
+    dialog = xdotool(env, "search", "--sync", *example.windowsNamed("Open")).split()[0]
+    # Qt's own file dialog (no native one without a desktop), opened in the
+    # image's directory: its name typed into the focused line edit, then one
+    # Return opens it, whether or not the completer's popup shows the name
+    # by then. Not a whole path: the popup would come and go at each "/",
+    # and keys that reach it as it goes are lost.
     xdotool(env, "windowfocus", "--sync", dialog)
-    xdotool(env, "type", "--delay", "5", source)
-    # Return picks the completer's suggestion if it shows one, then opens the
-    # file. Sent to the dialog, and again only once it has had time to close:
-    # a Return reaching the example's window would open a new dialog.
-    for _ in range(5):
-        xdotool(env, "key", "--window", dialog, "Return", check=False)
-        if waitUntil(lambda: not xdotool(env, "search", "--onlyvisible", "--name", "^Open$",
-                                         check=False).strip(), seconds=3):
-            break
-    else:
-        pytest.fail("the example's file dialog never took the file name")
-    # The example shows the image once it has shared it (the same slot).
+    xdotool(env, "type", "--delay", "5", os.path.basename(source))
+    xdotool(env, "key", "Return")
+    waitFor(lambda: not example.fileDialogs(), "the example's file dialog never took the file name")
+    waitFor(example.segmentExists, "Qt's example never created its segment")
+    # The example shows the image in the slot that shares it.
     shot = str(tmp_path / "screen.png")
     waitFor(lambda: findImage(screenshot(env, window, shot), QImage(source)) is not None,
             "Qt's example never showed the image it loaded")
+    assert not example.fileDialogs(), "the file dialog opened again"
     target = str(tmp_path / "target.png")
     status, out, err = saveImage(ipc, EXAMPLE_KEY, target, env={"TMPDIR": env["TMPDIR"]})
     assert (status, out) == (0, b""), err
     assert samePixels(QImage(target), QImage(source))
+    assert example.close() == 0

@@ -42,6 +42,33 @@ def click(env, windowId, x, y):
     xdotool(env, "mousemove", "--window", windowId, x, y, "click", "1")
 
 
+def pixels(env, windowId):
+    return subprocess.run(["import", "-window", windowId, "rgb:-"], env=env, capture_output=True,
+                          check=True, timeout=TIMEOUT).stdout
+
+
+def settledAfter(env, windowId, before):
+    """Waits until the window differs from `before` (its pixels before a
+    click) and has stopped changing."""
+    previous = None
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        now = pixels(env, windowId)
+        if now == previous and now != before:
+            return
+        previous = now
+        time.sleep(0.1)
+    sys.exit("window {} never changed after the click".format(windowId))
+
+
+def pressKeys(env, windowId, *keys):
+    """Keys through XTEST to the window, once it has the input focus (no
+    window manager gives it): `xdotool key --window` releases a key whose
+    press closed the window with XSendEvent, which leaves it down."""
+    xdotool(env, "windowfocus", "--sync", windowId)
+    xdotool(env, "key", *keys)
+
+
 def size(env, windowId):
     geometry = dict(line.split("=") for line in
                     xdotool(env, "getwindowgeometry", "--shell", windowId).split())
@@ -60,7 +87,8 @@ def main():
     tmp = tempfile.mkdtemp(prefix="qtipc-shot-")
     read, write = os.pipe()
     xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0",
-                             "{}x{}x24".format(*SCREEN), "-nolisten", "tcp"], pass_fds=(write,))
+                             "{}x{}x24".format(*SCREEN), "-nolisten", "tcp", "-r"],
+                            pass_fds=(write,))
     os.close(write)
     with os.fdopen(read) as displayNumber:
         display = ":" + displayNumber.readline().strip()
@@ -81,15 +109,14 @@ def main():
                    window(env, cxx, "SharedMemory Example")]
         x = 0
         for windowId in windows:
-            xdotool(env, "windowsize", windowId, 400, 330)
-            xdotool(env, "windowmove", windowId, x + 10, 10)
+            xdotool(env, "windowsize", "--sync", windowId, 400, 330)
+            xdotool(env, "windowmove", "--sync", windowId, x + 10, 10)
             x += 420
-        time.sleep(0.5)
-        width, height = size(env, windows[1])
-        click(env, windows[1], width // 2, height - 20)  # Read from shared memory
-        width, height = size(env, windows[2])
-        click(env, windows[2], width // 2, height - 20)  # Display Image From Shared Memory
-        time.sleep(1)
+        for windowId in windows[1:]:  # Read from shared memory; Display Image From Shared Memory
+            before = pixels(env, windowId)
+            width, height = size(env, windowId)
+            click(env, windowId, width // 2, height - 20)
+            settledAfter(env, windowId, before)
         os.makedirs(os.path.dirname(output), exist_ok=True)
         subprocess.run(["import", "-window", "root", "-crop", "{}x{}+0+0".format(x + 10, 350),
                         "+repage", output], env=env, check=True, timeout=TIMEOUT)
@@ -99,8 +126,10 @@ def main():
             if process.poll() is None:
                 if process is programs[-1] and len(windows) == 3:
                     # The C++ example ends its destructors only when closed.
-                    subprocess.run(["xdotool", "key", "--window", windows[2], "Escape"],
-                                   env=env, timeout=TIMEOUT, check=False, capture_output=True)
+                    try:
+                        pressKeys(env, windows[2], "Escape")
+                    except subprocess.SubprocessError:
+                        process.send_signal(signal.SIGTERM)
                 else:
                     process.send_signal(signal.SIGTERM)
                 try:
