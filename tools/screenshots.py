@@ -423,6 +423,10 @@ def main():
         fortunePairs(session, options.out)
         sharedMemoryRow(session, options.out)
         chineseClient(session, options.out)
+        # The image row (process A and B beside Qt's example) has a script
+        # of its own, with its own Xvfb.
+        subprocess.run([PYTHON, os.path.join(REPO, "tools", "screenshot_images.py"),
+                        os.path.join(options.out, "shared-memory-image.png")], check=True)
     except Exception:
         print("screenshots.py: the programs said:\n" + session.programOutput(), file=sys.stderr)
         raise
