@@ -16,6 +16,7 @@ know which of the two bounds the rate.
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -40,6 +41,17 @@ MODES = ("sleep", "spin")
 SERVERS = ("cxx", "python", "blog")
 RATIOS = {"ratio": ("python", "cxx"), "blog_ratio": ("blog", "cxx"),
           "gain_over_blog": ("python", "blog")}
+# Diagnostic peers for one run, never published: BENCH_EXTRA_SERVERS holds
+# LABEL=COMMAND entries separated by ";", each a server framing as qt5.10;
+# {python} in COMMAND is this Python, {name} the name to listen on ("fortune"
+# where the command has no {name}, as Qt's C++ server).
+EXTRA_SERVERS = "BENCH_EXTRA_SERVERS"
+
+
+def extraServers():
+    entries = [e for e in os.environ.get(EXTRA_SERVERS, "").split(";") if e.strip()]
+    return [(label.strip(), command) for label, _, command in
+            (entry.partition("=") for entry in entries)]
 
 
 def _procBusy():
@@ -140,7 +152,7 @@ def startTargets(processes, tmp, serverCpu, refserver, replies):
     targets, notes = [], []
 
     def start(key, label, argv, name, layout="qt5.10"):
-        directory = os.path.join(tmp, key)
+        directory = os.path.join(tmp, key.replace("/", "_"))
         os.mkdir(directory)
         process = startServer(processes, pinned(serverCpu, argv), qtEnv(directory))
         targets.append(Target(key, label, os.path.join(directory, name), process, layout))
@@ -156,6 +168,10 @@ def startTargets(processes, tmp, serverCpu, refserver, replies):
     start("blog", "blog_server.py (the blog's, line for line)",
           [sys.executable, os.path.join(BENCH, "blog_server.py"), name],
           name, layout="qt4")
+    for label, command in extraServers():
+        name = uniqueName("extra") if "{name}" in command else "fortune"
+        start("extra:" + label, label,
+              [w.format(python=sys.executable, name=name) for w in shlex.split(command)], name)
     refPath = os.path.join(tmp, uniqueName("ref"))
     ref = processes.start(pinned(serverCpu, [refserver, "--path", refPath, "--backlog",
                                              str(QT5_LISTEN_BACKLOG)]
@@ -192,6 +208,9 @@ def measureLevel(loadgen, genCpu, targets, concurrency, count, reps, warmup, spi
     level = {key: summarize(value) for key, value in runs.items()}
     level["concurrency"] = concurrency
     level["raw"] = runs
+    for key in runs:
+        if key.startswith("extra:") and "rate" in level[key] and "rate" in level.get("cxx", {}):
+            level[key]["ratio_to_cxx"] = level[key]["rate"] / level["cxx"]["rate"]
     for ratio, (top, bottom) in RATIOS.items():
         if "rate" in level.get(top, {}) and "rate" in level.get(bottom, {}):
             level[ratio] = level[top]["rate"] / level[bottom]["rate"]

@@ -54,6 +54,19 @@ def serverTable(levels):
     return header, rows
 
 
+def extraTable(levels):
+    """Diagnostic peers (bench_server.EXTRA_SERVERS), when a run had any."""
+    rows = []
+    for key in sorted(levels, key=int):
+        for name, summary in sorted(levels[key].items()):
+            if name.startswith("extra:"):
+                rows.append([key, name[len("extra:"):],
+                             "ERROR" if summary.get("errors") else fmt(summary.get("rate")),
+                             fmt(summary.get("ratio_to_cxx"), 2, "x"),
+                             fmt(summary.get("server_cpu_us_per_fortune"), 1)])
+    return ["connections", "diagnostic peer", "f/s", "/ C++", "server CPU us/fortune"], rows
+
+
 def clientTable(client):
     header = ["", "fetches/s", "connections/s", "connections per fetch", "p50 us", "p99 us"]
     if client.get("errors"):
@@ -150,6 +163,9 @@ def sections(results):
     server = results.get("server")
     for mode in (server or {}).get("modes", []):
         out.append(("Fortune server, " + GENERATORS[mode],) + serverTable(server["levels_result"][mode]))
+        header, rows = extraTable(server["levels_result"][mode])
+        if rows:
+            out.append(("Diagnostic peers, " + GENERATORS[mode], header, rows))
     if results.get("client"):
         out.append(("Client round trip (sequential fetches)",) + clientTable(results["client"]))
     if results.get("shm"):

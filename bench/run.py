@@ -85,8 +85,11 @@ def collectProblems(results):
     if server:
         for mode, levels in server["levels_result"].items():
             for key, level in levels.items():
-                for name in ("python", "cxx", "blog", "ceiling"):
-                    for error in level.get(name, {}).get("errors", []):
+                for name in level:
+                    if name not in ("python", "cxx", "blog", "ceiling") \
+                            and not name.startswith("extra:"):
+                        continue
+                    for error in level[name].get("errors", []):
                         problems.append("server {} {} conn. {}: {}".format(mode, key, name, error))
     for name in ("client", "shm", "startup"):
         for error in (results.get(name) or {}).get("errors", []):
