@@ -277,17 +277,20 @@ def fetchServed(qtbot, path):
 
 
 def waitForStderr(process, text, timeout=60):
-    """The server's stderr up to the line holding `text` (read as it comes;
-    fails if the server exits or stays silent for `timeout` seconds)."""
+    """The server's stderr up to `text` (read as it comes; fails if the
+    server closes stderr or stays silent for `timeout` seconds). Read from
+    the descriptor itself: a buffered readline() could keep a second line
+    that came with the first where select() no longer sees it."""
     seen = b""
     deadline = time.monotonic() + timeout
+    descriptor = process.stderr.fileno()
     while text.encode() not in seen:
         remaining = deadline - time.monotonic()
         assert remaining > 0, "no {!r} on stderr; got {!r}".format(text, seen)
-        ready, _, _ = select.select([process.stderr], [], [], remaining)
-        line = process.stderr.readline() if ready else b""
-        assert line or not ready, "stderr closed before {!r}: {!r}".format(text, seen)
-        seen += line
+        ready, _, _ = select.select([descriptor], [], [], remaining)
+        chunk = os.read(descriptor, 65536) if ready else b""
+        assert chunk or not ready, "stderr closed before {!r}: {!r}".format(text, seen)
+        seen += chunk
     return seen.decode()
 
 
