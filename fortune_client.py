@@ -12,7 +12,7 @@ from PyQt5.QtCore import (QCommandLineOption, QCommandLineParser, QCoreApplicati
 from PyQt5.QtNetwork import QLocalSocket
 from PyQt5.QtWidgets import QDialog, QMessageBox
 
-from qtipc import DEFAULT_SERVER_NAME, arg, loadForm
+from qtipc import DEFAULT_SERVER_NAME, arg, asQString, loadForm
 from qtipc.program import parseOptions, printError, quitOnTerminationSignals, startApplication
 from qtipc.fortune_wire import LAYOUTS, FortuneReply
 
@@ -92,7 +92,7 @@ class Client(QDialog):
         self.repeatedAsks = 0
 
         self.currentFortune = nextFortune
-        self.statusLabel.setText(self.currentFortune)
+        self.statusLabel.setText(asQString(self.currentFortune))
         self.enableGetFortuneButton()
 
     @pyqtSlot(QLocalSocket.LocalSocketError)

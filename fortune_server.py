@@ -15,8 +15,8 @@ from PyQt5.QtCore import (QByteArray, QCommandLineOption, QCommandLineParser,
 from PyQt5.QtNetwork import QLocalServer
 from PyQt5.QtWidgets import QDialog, QMessageBox
 
-from qtipc import DEFAULT_SERVER_NAME, arg, loadForm
-from qtipc.fortune_wire import DEFAULT_LAYOUT, QT4, QT5_6, QT5_10, QT6_7, asQString, utf16Length
+from qtipc import DEFAULT_SERVER_NAME, arg, asQString, loadForm
+from qtipc.fortune_wire import DEFAULT_LAYOUT, QT4, QT5_6, QT5_10, QT6_7, utf16Length
 from qtipc.local_server import deleteWhenDisconnected, keepListening, listenSafely
 from qtipc.program import (EXIT_FAILURE, canShowDialogs, parseOptions, printError,
                            quitOnTerminationSignals, startApplication, usageError)

@@ -11,7 +11,7 @@ from PyQt5.QtCore import (QBuffer, QByteArray, QCommandLineOption, QCommandLineP
 from PyQt5.QtGui import QImage, QImageWriter, QPixmap
 from PyQt5.QtWidgets import QWidget
 
-from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, formClass
+from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, asQString, formClass
 from qtipc.program import (EXIT_FAILURE, parseOptions, printError, quitOnTerminationSignals,
                            startApplication, usageError)
 from qtipc.shared_memory import SharedMemory, readTextOrImage, sharedMemoryKeyOption
@@ -74,7 +74,7 @@ class Widget_PB(QWidget):
             self.ui.imageLabel.setPixmap(QPixmap.fromImage(data))
             self.ui.stackedWidget.setCurrentWidget(self.ui.imageArea)
         else:
-            self.ui.textEdit.setPlainText(data)
+            self.ui.textEdit.setPlainText(asQString(data))
             self.ui.stackedWidget.setCurrentWidget(self.ui.textEdit)
 
 

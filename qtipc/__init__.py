@@ -37,3 +37,27 @@ def arg(text, *values):
     for number in range(len(values), 0, -1):
         text = text.replace("%{}".format(number), str(values[number - 1]))
     return text
+
+
+def asQString(text):
+    """The str to hand PyQt5 for a QString that holds exactly `text`.
+
+    PyQt5 converts a str with a character outside the BMP through
+    QString::fromUcs4(), which takes one leading U+FEFF for a byte-order
+    mark and drops it: out.writeQString("\\ufeff\\U0001F600") writes one
+    character short. For such a text this returns it with one more U+FEFF
+    in front, for the conversion to drop; any other text is returned as it
+    is. Whether the conversion drops it is asked of PyQt5 once, not assumed.
+    The same holds for any QString argument (QLabel.setText, ...)."""
+    global _DROPS_LEADING_BOM
+    if not text.startswith("\ufeff") or max(text) <= "\uffff":
+        return text
+    if _DROPS_LEADING_BOM is None:
+        from PyQt5.QtCore import QByteArray, QDataStream, QIODevice
+        block = QByteArray()
+        QDataStream(block, QIODevice.WriteOnly).writeQString("\ufeff\U0001F600")
+        _DROPS_LEADING_BOM = block.size() == 4 + 4
+    return "\ufeff" + text if _DROPS_LEADING_BOM else text
+
+
+_DROPS_LEADING_BOM = None

@@ -5,11 +5,10 @@ differently; all of them close the connection after one reply. LAYOUTS maps
 each layout's name to how it is framed (fortune_server.py writes each with
 QDataStream, as the C++ servers do), and `FortuneReply` recognises which one
 a reply is in, from the bytes alone, and whether it is exactly one whole
-fortune. `asQString()` makes PyQt5 hand QDataStream exactly the text it is
-given.
+fortune.
 """
 
-from PyQt5.QtCore import QByteArray, QCoreApplication, QDataStream, QIODevice
+from PyQt5.QtCore import QByteArray, QCoreApplication, QDataStream
 from PyQt5.QtNetwork import QLocalSocket
 
 from qtipc import arg
@@ -42,26 +41,6 @@ def utf16Length(text):
     return len(text.encode("utf-16-be")) // 2
 
 
-def asQString(text):
-    """The str to hand PyQt5 for a QString that holds exactly `text`.
-
-    PyQt5 converts a str with a character outside the BMP through
-    QString::fromUcs4(), which takes one leading U+FEFF for a byte-order
-    mark and drops it: out.writeQString("\\ufeff\\U0001F600") writes one
-    character short. For such a text this returns it with one more U+FEFF
-    in front, for the conversion to drop; any other text is returned as it
-    is. Whether the conversion drops it is asked of PyQt5 once, not assumed."""
-    global _DROPS_LEADING_BOM
-    if not text.startswith("\ufeff") or max(text) <= "\uffff":
-        return text
-    if _DROPS_LEADING_BOM is None:
-        block = QByteArray()
-        QDataStream(block, QIODevice.WriteOnly).writeQString("\ufeff\U0001F600")
-        _DROPS_LEADING_BOM = block.size() == 4 + 4
-    return "\ufeff" + text if _DROPS_LEADING_BOM else text
-
-
-_DROPS_LEADING_BOM = None
 
 
 # What a FortuneReply is judged to be.

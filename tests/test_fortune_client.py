@@ -93,6 +93,7 @@ TEXTS = [
     "x",
     "漢字とかな",
     "emoji \U0001F600 outside the BMP",
+    "\ufeff\U0001F600 a leading U+FEFF, kept beside a character outside the BMP",
     "\x00starts with U+0000",
     "\x00\x14",
     "line\r\nbreaks\n",

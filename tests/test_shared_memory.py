@@ -294,6 +294,19 @@ def test_windows_share_typed_text_once_per_click(ipc, qtbot):
     assert reader.ui.textEdit.toPlainText() == NOT_ATTACHED
 
 
+def test_b_window_shows_a_leading_bom_beside_an_emoji(ipc, qtbot):
+    # PyQt5 hands QTextEdit such a text one U+FEFF short unless told.
+    from process_a import Widget_PA
+    from process_b import Widget_PB
+    key = ipc.key()
+    writer = ipc.keep(Widget_PA(key))
+    reader = ipc.keep(Widget_PB(key))
+    text = "\ufeff\U0001F600 and the rest"
+    assert writer.sendStrToMemory(text)
+    qtbot.mouseClick(reader.ui.pushButton, Qt.LeftButton)
+    assert reader.ui.textEdit.toPlainText() == text
+
+
 def test_a_refused_write_shows_why_in_the_window(ipc, qtbot):
     from process_a import Widget_PA
     key = ipc.key()
