@@ -33,10 +33,15 @@ def formClass(fileName):
 
 
 def arg(text, *values):
-    """QString::arg for translated strings: replaces %1, %2, ... in order."""
-    for number in range(len(values), 0, -1):
-        text = text.replace("%{}".format(number), str(values[number - 1]))
-    return text
+    """QString::arg for translated strings: replaces %1, %2, ... with the
+    values, in one pass, so that a value holding "%1" stays as it is."""
+    import re
+
+    def value(match):
+        number = int(match.group(1))
+        return str(values[number - 1]) if 0 < number <= len(values) else match.group(0)
+
+    return re.sub(r"%(\d+)", value, text)
 
 
 def asQString(text):

@@ -57,3 +57,11 @@ def test_no_display_is_said_and_exits_1(name, privateTmp):
     assert result.returncode == 1
     assert "Cannot open a window: no display" in result.stderr
     assert "Traceback" not in result.stderr and "Aborted" not in result.stderr
+
+
+def test_arg_fills_each_placeholder_once():
+    # As QString::arg: a value that holds "%1" (a key, a path) stays as it is.
+    from qtipc import arg
+    assert arg("Wrote %1 bytes to shared memory (key %2).", 12, "a%1b") == \
+        "Wrote 12 bytes to shared memory (key a%1b)."
+    assert arg("%2 then %1", "x", "y") == "y then x"
