@@ -159,13 +159,26 @@ def parseArguments():
     return key, lambda widget: widget.sendStrToMemory(text)
 
 
+def readStandardInput():
+    """All of standard input; Ctrl+C or SIGTERM while it is read ends the
+    program (exit 1) before anything is written."""
+    import signal
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        return sys.stdin.buffer.read()
+    except KeyboardInterrupt:
+        sys.exit(EXIT_FAILURE)
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def readTextFile(path):
     """The UTF-8 text of `path` (- for standard input); exits 1 when it
     cannot be read or is not UTF-8."""
     translate = QCoreApplication.translate
     try:
         if path == "-":
-            data = sys.stdin.buffer.read()
+            data = readStandardInput()
         else:
             with open(path, "rb") as file:
                 data = file.read()
@@ -193,8 +206,8 @@ def writeAtStartUp(widget, write):
 
 def main():
     app = startApplication("process-a")
-    quitOnTerminationSignals(app)
     key, write = parseArguments()
+    quitOnTerminationSignals(app)
     widget = Widget_PA(key)
     widget.show()
     if write is not None:

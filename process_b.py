@@ -174,8 +174,8 @@ def writeFully(fd, data):
 
 def main():
     app = startApplication("process-b")
-    quitOnTerminationSignals(app)
     key, readOnce = parseArguments()
+    quitOnTerminationSignals(app)
     widget = Widget_PB(key)
     if readOnce is not None:
         sys.exit(readOnce(widget))

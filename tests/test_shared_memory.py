@@ -12,6 +12,7 @@ import struct
 import subprocess
 import sys
 import sysconfig
+import time
 
 import pytest
 from PyQt5.QtCore import QSharedMemory, Qt
@@ -78,6 +79,30 @@ def test_text_from_standard_input(ipc):
     writer.stdin.close()
     assert readLine(writer).startswith("written ")
     assert ipc.read(key)[1] == b"line 1\r\nline 2"
+
+
+def readingStandardInput(pid):
+    """True once `pid` waits in read(2) on its standard input (Linux)."""
+    try:
+        with open("/proc/{}/syscall".format(pid)) as syscall:
+            return syscall.read().split()[:2] == ["0", "0x0"]
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("signalNumber", [signal.SIGINT, signal.SIGTERM], ids=["INT", "TERM"])
+def test_a_reading_standard_input_quits_on_a_signal_and_writes_nothing(ipc, signalNumber):
+    key = ipc.key()
+    writer = ipc.processes.startScript("process_a.py", "--key", key, "--text-file", "-",
+                                       stdin=subprocess.PIPE)
+    deadline = time.monotonic() + TIMEOUT
+    while not readingStandardInput(writer.pid):
+        assert writer.poll() is None and time.monotonic() < deadline, "never read stdin"
+        time.sleep(0.01)
+    writer.send_signal(signalNumber)
+    assert writer.wait(TIMEOUT) == 1
+    assert writer.stdout.read() == b"" and b"Traceback" not in writer.stderr.read()
+    assert findSegment(key) is None
 
 
 @pytest.mark.parametrize("data, text", [
