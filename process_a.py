@@ -29,7 +29,8 @@ class Widget_PA(QWidget):
         FileDrops(self, self.loadFromFile)  # an image file dropped on the window is shared
 
     def sendStrToMemory(self, text):
-        """Writes `text` to the segment of the key; True when it is there."""
+        """Writes `text` to the segment of the key: the number of bytes
+        written, or False."""
         utf16, error = utf16ForQString(text)  # refused before the old text is touched
         if error:
             return self.showError(error)
@@ -44,7 +45,7 @@ class Widget_PA(QWidget):
 
     def loadFromFile(self, fileName):
         """Writes the image in `fileName` as Qt's Shared Memory example does
-        (its Dialog::loadFromFile); True when it is there. A file that is not
+        (its Dialog::loadFromFile): the number of bytes written, or False. A file that is not
         an image leaves what was shared before."""
         image, error = imageFromFile(fileName)  # image.load(fileName), saying why not
         if error:
@@ -57,7 +58,7 @@ class Widget_PA(QWidget):
 
     def sendBufferToMemory(self, buffer, image):
         """The blog's steps for the data in `buffer`; then shows `image`, the
-        image shared (None for a text). True when the data is there."""
+        image shared (None for a text). The number of bytes written, or False."""
         # 1. Set the key of the shared memory
         self.m_sharedMemory.setKey(self.m_key)
         # 2. Detach this process from the shared memory (if it is attached)
@@ -79,7 +80,7 @@ class Widget_PA(QWidget):
         self.ui.statusLabel.setText(arg(self.tr("Wrote %1 bytes to shared memory (key %2)."),
                                         count, self.m_key))
         self.ui.imageLabel.setPixmap(thumbnail(image, self.ui.imageLabel.maximumSize()))
-        return True
+        return count
 
     def showError(self, message):
         """Says why a write did not happen, in the window and on stderr."""
@@ -197,9 +198,10 @@ def readTextFile(path):
 def writeAtStartUp(widget, write):
     """Writes the text or image given on the command line (`write(widget)`);
     quits with status 1 when it cannot be written."""
-    if write(widget):
+    written = write(widget)
+    if written:
         # For scripts, and so not translated.
-        print("written {} bytes".format(widget.m_sharedMemory.size()), flush=True)
+        print("written {} bytes".format(written), flush=True)
     else:
         QCoreApplication.exit(EXIT_FAILURE)
 

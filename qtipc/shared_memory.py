@@ -363,12 +363,23 @@ def readOneQString(stream, segment):
     is read again at the end: a writer that does not take the lock writes
     it last (see SharedMemory.copyFrom)."""
     with memoryview(segment) as view:
-        size = len(view)
         length = bytes(view[:4])
         text = _readQStringFrom(stream, view)
-        error = _notOneQString(size, length, text, stream.status(), stream.device().pos(),
-                               bytes(view[:4]))
+        pos = stream.device().pos()
+        size = pos if _isPageRounding(view, pos) else len(view)
+        error = _notOneQString(size, length, text, stream.status(), pos, bytes(view[:4]))
     return (None, error) if error else (text, "")
+
+
+# Where Qt rounds a segment's size() up to whole pages (Windows: a multiple
+# of 4 KiB), a text is followed by the rounding's zeros, which are not data.
+SEGMENT_PAGE_SIZE = 4096 if sys.platform == "win32" else None
+
+
+def _isPageRounding(view, pos):
+    rest = len(view) - pos
+    return (SEGMENT_PAGE_SIZE is not None and 0 < rest < SEGMENT_PAGE_SIZE
+            and len(view) % SEGMENT_PAGE_SIZE == 0 and not any(view[pos:]))
 
 
 def _readQStringFrom(stream, view):

@@ -559,3 +559,27 @@ def test_crashed_writer_is_reported_without_the_segment_list(ipc, withoutSysvipc
     # Where the list is, a writer clears it (and the fixture checks it is gone).
     ipc.startWriter(key, "new")
     assert ipc.read(key)[:2] == (0, b"new")
+
+
+@pytest.mark.parametrize("text", ["", "hi", "x" * 2045], ids=["empty", "short", "near-4k"])
+def test_reader_takes_the_zeros_of_page_rounding_only_where_qt_rounds(monkeypatch, text):
+    # On Windows QSharedMemory.size() is rounded up to whole 4 KiB pages, so
+    # a text is followed by zeros there; elsewhere a segment is as long as
+    # its data, and bytes after the text mean it is not just a text.
+    from PyQt5.QtCore import QBuffer, QByteArray, QDataStream
+    from qtipc import shared_memory
+
+    padded = layout(text).ljust(4096, b"\0")
+
+    def read():
+        data = QByteArray(padded)
+        buffer = QBuffer(data)
+        buffer.open(QBuffer.ReadOnly)
+        return shared_memory.readOneQString(QDataStream(buffer), padded)
+
+    monkeypatch.setattr(shared_memory, "SEGMENT_PAGE_SIZE", 4096)
+    assert read() == (text, "")
+    monkeypatch.setattr(shared_memory, "SEGMENT_PAGE_SIZE", None)
+    assert read()[1] in ("Nothing has been written to the shared memory segment yet.",
+                         "The shared memory segment does not hold just a text: {} bytes "
+                         "follow it.".format(4096 - len(layout(text))))
