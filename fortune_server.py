@@ -17,7 +17,7 @@ from PyQt5.QtWidgets import QDialog, QMessageBox
 
 from qtipc import DEFAULT_SERVER_NAME, arg, asQString, loadForm
 from qtipc.fortune_wire import DEFAULT_LAYOUT, QT4, QT5_6, QT5_10, QT6_7, utf16Length
-from qtipc.local_server import deleteWhenDisconnected, keepListening, listenSafely
+from qtipc.local_server import keepListening, listenSafely
 from qtipc.program import (EXIT_FAILURE, canShowDialogs, parseOptions, printError,
                            quitOnTerminationSignals, startApplication, usageError)
 
@@ -130,11 +130,11 @@ class Server(QDialog):
 
         # The socket is a child of the server: deleted once disconnected.
         clientConnection = self.server.nextPendingConnection()
+        clientConnection.disconnected.connect(clientConnection.deleteLater)
 
         clientConnection.write(block)
         clientConnection.flush()
         clientConnection.disconnectFromServer()
-        deleteWhenDisconnected(clientConnection)  # at once if it already is
 
 
 def parseArguments():

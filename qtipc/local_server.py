@@ -209,16 +209,3 @@ def abandon(server):
     at the path it listened on, which is another server's socket now."""
     server.setParent(None)
     sip.transferto(server, None)
-
-
-def deleteWhenDisconnected(connection):
-    """The blog's connect(disconnected, deleteLater) for a socket that has
-    been told to disconnectFromServer(). Most often all was written in
-    flush() and it is unconnected already: it is deleted now, sparing a
-    signal connection and a deferred-delete event. (Measured on the bench's
-    machine it is a wash: about 2,000 more user-space instructions per reply
-    than deleteLater, and one system call fewer; docs/benchmarks.md.)"""
-    if connection.state() == QLocalSocket.UnconnectedState:
-        sip.delete(connection)
-    else:
-        connection.disconnected.connect(connection.deleteLater)

@@ -451,36 +451,3 @@ def test_served_sockets_are_freed(qtbot, serverWindow, privateTmp):
     for _ in range(5):
         assert decodeAs(fetchServed(qtbot, path), "qt4") is not None
     qtbot.waitUntil(lambda: not server.server.findChildren(QLocalSocket))
-
-
-def test_a_reply_still_being_written_is_kept_until_it_is_sent(qtbot, privateTmp):
-    # More than the socket buffer takes at once: after disconnectFromServer()
-    # the socket is still closing, and must live until the client has it all.
-    from PyQt5 import sip
-    from PyQt5.QtNetwork import QLocalServer, QLocalSocket
-
-    from qtipc.local_server import deleteWhenDisconnected
-
-    server = QLocalServer()
-    assert server.listen(os.path.join(privateTmp, "big"))
-    client = QLocalSocket()
-    client.connectToServer(server.fullServerName())
-    qtbot.waitUntil(server.hasPendingConnections)
-    connection = server.nextPendingConnection()
-    reply = bytes(range(256)) * 40000
-    connection.write(reply)
-    connection.flush()
-    connection.disconnectFromServer()
-    assert connection.state() == QLocalSocket.ClosingState
-    deleteWhenDisconnected(connection)
-
-    received = bytearray()
-
-    def readAll():
-        received.extend(bytes(client.readAll()))
-        return client.state() == QLocalSocket.UnconnectedState and not client.bytesAvailable()
-
-    qtbot.waitUntil(readAll, timeout=20000)
-    assert bytes(received) == reply
-    qtbot.waitUntil(lambda: sip.isdeleted(connection))
-    server.close()
