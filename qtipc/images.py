@@ -6,6 +6,7 @@ example's lines, each under a name that says what it does."""
 
 from PyQt5.QtCore import QCoreApplication, QDataStream, QEvent, QObject, Qt
 from PyQt5.QtGui import QImage, QImageReader, QPixmap
+from PyQt5.QtWidgets import QWidget
 
 from qtipc import arg
 
@@ -61,13 +62,16 @@ def thumbnail(image, size):
 class FileDrops(QObject):
     """Lets `widget` take one local file dropped on it, passed to
     `dropped(path)`: an event filter, so that the widget's class needs no
-    drag-and-drop handlers of its own."""
+    drag-and-drop handlers of its own. It watches the widget's children too:
+    a drop lands on the child under the cursor (a text edit's viewport would
+    insert the file's path as text)."""
 
     def __init__(self, widget, dropped):
         super().__init__(widget)
         self.m_dropped = dropped
         widget.setAcceptDrops(True)
-        widget.installEventFilter(self)
+        for watched in [widget] + widget.findChildren(QWidget):
+            watched.installEventFilter(self)
 
     @staticmethod
     def localFile(mimeData):

@@ -309,23 +309,30 @@ def test_load_image_button_shares_the_chosen_file(ipc, qtbot, tmp_path, monkeypa
     assert NOT_AN_IMAGE not in widget.ui.statusLabel.text()
 
 
-def test_an_image_file_dropped_on_a_is_shared(ipc, qtbot, tmp_path):
+@pytest.mark.parametrize("where", ["window", "text-edit"])
+def test_an_image_file_dropped_on_a_is_shared(ipc, qtbot, tmp_path, where):
     from PyQt5.QtWidgets import QApplication
     from process_a import Widget_PA
     key = ipc.key()
     source = saved(patternImage(), tmp_path, "dropped.png")
     widget = ipc.keep(Widget_PA(key))
     widget.show()
+    # Where the cursor is: the window's margin, or the text edit covering
+    # most of it (its viewport gets the events).
+    target = widget if where == "window" else widget.ui.textEdit.viewport()
+    # As a file manager offers a file: its URL, and its path as text.
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(source)])
+    mime.setText(source)
     enter = QDragEnterEvent(QPoint(5, 5), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
-    QApplication.sendEvent(widget, enter)
+    QApplication.sendEvent(target, enter)
     assert enter.isAccepted()
     drop = QDropEvent(QPoint(5, 5), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier,
                       QEvent.Drop)
-    QApplication.sendEvent(widget, drop)
+    QApplication.sendEvent(target, drop)
     assert drop.isAccepted()
     assert ipc.segmentBytes(key) == qimageStream(QImage(source))
+    assert widget.ui.textEdit.toPlainText() == ""
 
     text = QMimeData()
     text.setText("not a file")
