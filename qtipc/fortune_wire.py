@@ -41,8 +41,6 @@ def utf16Length(text):
     return len(text.encode("utf-16-be")) // 2
 
 
-
-
 # What a FortuneReply is judged to be.
 WAITING = "waiting"      # more bytes may come and change the verdict
 FORTUNE = "fortune"      # exactly one whole reply, in `layout`
@@ -141,9 +139,10 @@ class FortuneReply:
     def collect(self, socket):
         """Adds what the QLocalSocket `socket` has received (and whether it
         is closed); True once the reply is judged, False while WAITING."""
-        self.data.append(socket.readAll())
+        # Closed first, so that the bytes are judged once per read (judging
+        # reads the lengths of every layout).
         self.closed = self.closed or socket.state() == QLocalSocket.UnconnectedState
-        self.judge()  # once per read: it reads the lengths of every layout
+        self.feed(socket.readAll())
         return self.state != WAITING
 
     def size(self):
