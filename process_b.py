@@ -173,6 +173,8 @@ def writeFully(fd, data):
 
 
 def main():
+    if {"--print", "--save-image"} & {argument.split("=")[0] for argument in sys.argv[1:]}:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no window: no display needed
     app = startApplication("process-b")
     key, readOnce = parseArguments()
     quitOnTerminationSignals(app)

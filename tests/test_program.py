@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from harness import REPO, script
+from harness import REPO, script, uniqueName
 from qtipc import __version__
 
 PROGRAMS = {
@@ -65,3 +65,11 @@ def test_arg_fills_each_placeholder_once():
     assert arg("Wrote %1 bytes to shared memory (key %2).", 12, "a%1b") == \
         "Wrote 12 bytes to shared memory (key a%1b)."
     assert arg("%2 then %1", "x", "y") == "y then x"
+
+
+def test_process_b_reads_once_without_a_display(privateTmp):
+    # --print and --save-image open no window: they need no display.
+    result = runWithoutDisplay("env", "TMPDIR=" + privateTmp, script("process_b.py"),
+                               "--key", uniqueName("nothing"), "--print")
+    assert result.returncode == 1
+    assert result.stderr.startswith("Unable to attach to shared memory segment.")
