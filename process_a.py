@@ -28,43 +28,28 @@ class Widget_PA(QWidget):
         self.ui.statusLabel.setText(arg(self.tr("Key: %1"), key))
         FileDrops(self, self.loadFromFile)  # an image file dropped on the window is shared
 
-    def sendStrToMemory(self, text):
-        """Writes `text` to the segment of the key: the number of bytes
-        written, or False."""
+    def sendStrToMemory(self, text, image=None):
+        """Writes `text` to the segment of the key, or `image` in its place as
+        Qt's Shared Memory example does: the number of bytes written, or False."""
         utf16, error = utf16ForQString(text)  # refused before the old text is touched
         if error:
             return self.showError(error)
-        # Load the data into a buffer
-        buffer = QBuffer()
-        buffer.open(QBuffer.ReadWrite)
-        out = QDataStream(buffer)
-        # out << str: writeBytes(utf16) writes the same bytes as writeQString(text)
-        # (quint32 byte length, UTF-16BE), many times faster (docs/deviations.md).
-        out.writeBytes(utf16)
-        return self.sendBufferToMemory(buffer, None)
-
-    def loadFromFile(self, fileName):
-        """Writes the image in `fileName` as Qt's Shared Memory example does
-        (its Dialog::loadFromFile): the number of bytes written, or False. A file that is not
-        an image leaves what was shared before."""
-        image, error = imageFromFile(fileName)  # image.load(fileName), saying why not
-        if error:
-            return self.showError(error)
-        buffer = QBuffer()
-        buffer.open(QBuffer.ReadWrite)
-        out = QDataStream(buffer)
-        out << image
-        return self.sendBufferToMemory(buffer, image)
-
-    def sendBufferToMemory(self, buffer, image):
-        """The blog's steps for the data in `buffer`; then shows `image`, the
-        image shared (None for a text). The number of bytes written, or False."""
         # 1. Set the key of the shared memory
         self.m_sharedMemory.setKey(self.m_key)
         # 2. Detach this process from the shared memory (if it is attached)
         if self.m_sharedMemory.isAttached() and not self.m_sharedMemory.detach():
             return self.showError(arg(self.tr("Unable to detach from shared memory: %1"),
                                       self.m_sharedMemory.errorString()))
+        # Load the data into shared memory
+        buffer = QBuffer()
+        buffer.open(QBuffer.ReadWrite)
+        out = QDataStream(buffer)
+        if image is None:
+            # out << str: writeBytes(utf16) writes the same bytes as writeQString(text)
+            # (quint32 byte length, UTF-16BE), many times faster (docs/deviations.md).
+            out.writeBytes(utf16)
+        else:
+            out << image  # as Qt's example does, at QDataStream's default version
         # 3. Create the shared memory segment
         error = self.m_sharedMemory.createAfterPrevious(buffer.size())
         if error:
@@ -81,6 +66,16 @@ class Widget_PA(QWidget):
                                         count, self.m_key))
         self.ui.imageLabel.setPixmap(thumbnail(image, self.ui.imageLabel.maximumSize()))
         return count
+
+    def loadFromFile(self, fileName):
+        """Shares the image in `fileName` as Qt's Shared Memory example does
+        (its Dialog::loadFromFile), through the blog's steps: the number of
+        bytes written, or False. A file that is not an image leaves what was
+        shared before."""
+        image, error = imageFromFile(fileName)  # image.load(fileName), saying why not
+        if error:
+            return self.showError(error)
+        return self.sendStrToMemory("", image)
 
     def showError(self, message):
         """Says why a write did not happen, in the window and on stderr."""

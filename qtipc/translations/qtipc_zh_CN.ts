@@ -57,27 +57,27 @@
 <context>
     <name>FortuneReply</name>
     <message>
-        <location filename="../fortune_wire.py" line="197"/>
+        <location filename="../fortune_wire.py" line="175"/>
         <source>The server closed the connection after %1 bytes, before a whole fortune had arrived.</source>
         <translation>服务器在发送 %1 字节后关闭了连接，完整的签语尚未到达。</translation>
     </message>
     <message>
-        <location filename="../fortune_wire.py" line="200"/>
+        <location filename="../fortune_wire.py" line="178"/>
         <source>The server did not send a fortune within %1 seconds.</source>
         <translation>服务器在 %1 秒内没有发送签语。</translation>
     </message>
     <message>
-        <location filename="../fortune_wire.py" line="203"/>
+        <location filename="../fortune_wire.py" line="181"/>
         <source>The server sent %1 bytes, not a whole fortune, and then nothing for %2 seconds.</source>
         <translation>服务器发送了 %1 字节（不是一条完整的签语），之后 %2 秒内再无数据。</translation>
     </message>
     <message>
-        <location filename="../fortune_wire.py" line="207"/>
+        <location filename="../fortune_wire.py" line="185"/>
         <source>The server&apos;s reply is longer than %1 bytes; no fortune is that long.</source>
         <translation>服务器的回复超过 %1 字节；没有这么长的签语。</translation>
     </message>
     <message>
-        <location filename="../fortune_wire.py" line="210"/>
+        <location filename="../fortune_wire.py" line="188"/>
         <source>The server&apos;s reply is not a fortune in any known format (%1 bytes, starting %2).</source>
         <translation>服务器的回复不是任何已知格式的签语（%1 字节，开头为 %2）。</translation>
     </message>
@@ -326,12 +326,12 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>未取得锁即离开了共享内存段（锁由进程 %1 持有）。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="426"/>
+        <location filename="../shared_memory.py" line="437"/>
         <source>Shared memory key (default: %1).</source>
         <translation>共享内存的键（默认为 %1）。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="426"/>
+        <location filename="../shared_memory.py" line="437"/>
         <source>key</source>
         <translation>键</translation>
     </message>
@@ -354,12 +354,12 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>文本太长，共享内存放不下；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="65"/>
+        <location filename="../../process_a.py" line="41"/>
         <source>Unable to detach from shared memory: %1</source>
         <translation>无法与共享内存分离：%1</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="79"/>
+        <location filename="../../process_a.py" line="65"/>
         <source>Wrote %1 bytes to shared memory (key %2).</source>
         <translation>已将 %1 字节写入共享内存（键 %2）。</translation>
     </message>
@@ -374,12 +374,12 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>写入共享内存</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="101"/>
+        <location filename="../../process_a.py" line="97"/>
         <source>Images (*.png *.xpm *.jpg)</source>
         <translation>图像 (*.png *.xpm *.jpg)</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="111"/>
+        <location filename="../../process_a.py" line="107"/>
         <source>Process A: shares the text typed into its window through shared memory; process B reads it. The text stays shared as long as this window is open.
 It shares an image too, as Qt&apos;s Shared Memory example does (QDataStream &lt;&lt; QImage): from &quot;Load Image From File...&quot;, an image file dropped on the window, or --image. With --key QSharedMemoryExample, that example displays it.
 With --text, --text-file or --image the data is written at start-up and &quot;written N bytes&quot; is printed to standard output; the program then keeps running, holding the data, until its window is closed or it is terminated. If that write fails, the reason goes to standard error and the exit status is 1.</source>
@@ -388,62 +388,62 @@ With --text, --text-file or --image the data is written at start-up and &quot;wr
 使用 --text、--text-file 或 --image 时，数据在启动时写入，并在标准输出上打印“written N bytes”；之后程序继续运行并保留数据，直到其窗口被关闭或程序被终止。如果写入失败，原因会输出到标准错误，退出状态为 1。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="123"/>
+        <location filename="../../process_a.py" line="119"/>
         <source>Write &lt;text&gt; at start-up.</source>
         <translation>启动时写入 &lt;文本&gt;。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="123"/>
+        <location filename="../../process_a.py" line="119"/>
         <source>text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="125"/>
+        <location filename="../../process_a.py" line="121"/>
         <source>Write the contents of &lt;file&gt; (UTF-8, taken byte for byte) at start-up; - reads standard input.</source>
         <translation>启动时写入 &lt;文件&gt; 的内容（UTF-8，逐字节读取）；- 表示读取标准输入。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="129"/>
+        <location filename="../../process_a.py" line="125"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="129"/>
+        <location filename="../../process_a.py" line="125"/>
         <source>Write the image in &lt;file&gt; (PNG, JPEG, XPM, or any format Qt reads) at start-up, as Qt&apos;s Shared Memory example does.</source>
         <translation>启动时写入 &lt;文件&gt; 中的图像（PNG、JPEG、XPM 或 Qt 能读取的任何格式），与 Qt 的 Shared Memory 示例的做法相同。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="142"/>
+        <location filename="../../process_a.py" line="138"/>
         <source>The key must not be empty.</source>
         <translation>键不能为空。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="144"/>
+        <location filename="../../process_a.py" line="140"/>
         <source>Unexpected argument: %1</source>
         <translation>多余的参数：%1</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="147"/>
+        <location filename="../../process_a.py" line="143"/>
         <source>Give either --text or --text-file, not both.</source>
         <translation>请只给出 --text 或 --text-file 其中之一，不要同时给出。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="149"/>
+        <location filename="../../process_a.py" line="145"/>
         <source>Give either --image or a text, not both.</source>
         <translation>请只给出 --image 或文本其中之一，不要同时给出。</translation>
     </message>
     <message>
-        <location filename="../images.py" line="27"/>
+        <location filename="../images.py" line="28"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="179"/>
+        <location filename="../../process_a.py" line="188"/>
         <source>%1 is not UTF-8 text (byte %2 is invalid).</source>
         <translation>%1 不是 UTF-8 文本（第 %2 字节无效）。</translation>
     </message>
     <message>
-        <location filename="../images.py" line="29"/>
+        <location filename="../images.py" line="30"/>
         <source>Selected file is not an image, please select another.</source>
         <translation>所选文件不是图像，请选择其他文件。</translation>
     </message>
@@ -466,32 +466,32 @@ With --text, --text-file or --image the data is written at start-up and &quot;wr
         <translation>无法连接到共享内存段。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="397"/>
+        <location filename="../shared_memory.py" line="408"/>
         <source>The shared memory segment is too small (%1 bytes) to hold a text.</source>
         <translation>共享内存段太小（%1 字节），容纳不下文本。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="400"/>
+        <location filename="../shared_memory.py" line="411"/>
         <source>Nothing has been written to the shared memory segment yet.</source>
         <translation>共享内存段中还没有写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="406"/>
+        <location filename="../shared_memory.py" line="417"/>
         <source>The shared memory segment does not hold a text: its length field (%1) is an odd number of bytes.</source>
         <translation>共享内存段中不是文本：其长度字段（%1）是奇数个字节。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="410"/>
+        <location filename="../shared_memory.py" line="421"/>
         <source>The shared memory segment does not hold a whole text: its length field says %1 bytes, but only %2 follow it.</source>
         <translation>共享内存段中不是完整的文本：长度字段为 %1 字节，但其后只有 %2 字节。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="414"/>
+        <location filename="../shared_memory.py" line="425"/>
         <source>The shared memory segment does not hold just a text: %1 bytes follow it.</source>
         <translation>共享内存段中不只有文本：文本之后还有 %1 字节。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="417"/>
+        <location filename="../shared_memory.py" line="428"/>
         <source>The shared memory segment does not hold valid UTF-16 text.</source>
         <translation>共享内存段中不是有效的 UTF-16 文本。</translation>
     </message>
@@ -568,7 +568,7 @@ It shows an image too, shared by process A or by Qt&apos;s Shared Memory example
         <translation>无法将图像保存到 %1：%2</translation>
     </message>
     <message>
-        <location filename="../images.py" line="44"/>
+        <location filename="../images.py" line="45"/>
         <source>The shared memory segment holds a damaged image: it starts as Qt writes an image, but its PNG cannot be read.</source>
         <translation>共享内存段中的图像已损坏：其开头与 Qt 写入的图像相同，但其中的 PNG 无法读取。</translation>
     </message>
