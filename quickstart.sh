@@ -2,7 +2,7 @@
 # One command for each thing a newcomer wants, on a fresh Debian machine:
 #   sh quickstart.sh run     install, then start all four programs
 #   sh quickstart.sh test    install, then run the whole test suite headless
-#   sh quickstart.sh bench   install, then run the benchmarks (bench/run.py)
+#   sh quickstart.sh bench   install, then run the benchmarks (python -m bench.run)
 # Installs Debian's packages with apt-get (through sudo unless root) and the
 # project, non-editable, into .venv beside this file.
 set -eu
@@ -41,10 +41,11 @@ install() {
 case "${1:-}" in
 run)
     install .
-    .venv/bin/fortune-server &
-    .venv/bin/fortune-client &
-    .venv/bin/process-a &
-    .venv/bin/process-b &
+    # Every program setup.cfg installs (its gui_scripts).
+    for program in $(.venv/bin/python -c 'from importlib.metadata import distribution
+print(*[e.name for e in distribution("qt-ipc-examples").entry_points if e.group == "gui_scripts"])'); do
+        ".venv/bin/$program" &
+    done
     wait
     ;;
 test)
@@ -64,7 +65,7 @@ bench)
     debianPackages $benchPeers
     install ".[bench]"
     shift
-    exec .venv/bin/python bench/run.py "$@"
+    exec .venv/bin/python -m bench.run "$@"
     ;;
 *)
     echo "usage: sh quickstart.sh run | test [pytest options] | bench [--smoke]" >&2

@@ -1,91 +1,81 @@
-"""Runs in its own process (started by bench_client.py): drives the Python
-Client class through COUNT sequential fetches from a running server and prints
-one line of JSON.
+"""Started by bench_client.py: drives fortune_client.py's Client through
+COUNT fetches, one after another, from a running server, and prints one
+line of JSON.
 
-A fetch is one requestNewFortune() until the "Get Fortune" button is enabled
-again. When the same fortune arrives twice in a row the client asks again by
-itself, so one fetch can take more than one connection: connections are
-counted separately, by wrapping QLocalSocket.connectToServer in this process
-(the client calls it from Python, so the wrapper sees every call).
+A fetch is one requestNewFortune() until the "Get Fortune" button is
+enabled again. When the same fortune comes twice in a row the client asks
+again by itself, so a fetch can take more than one connection: connections
+are counted by wrapping QLocalSocket.connectToServer, which the client
+calls from Python. Every fetch must end with one of the seven fortunes in
+the status label and no message box, within 10 s; otherwise the run is an
+error, not a number.
 
-Every fetch must end with one of the seven fortunes in the status label and
-no message box; a message box, a wrong text or a fetch that does not finish
-within 10 s is an error, reported instead of a number.
+    python -m bench.client_child --server NAME --count N --warmup W
 """
 
 import argparse
 import json
-import os
 import sys
 import time
 
-BENCH = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(BENCH)
-sys.path.insert(0, REPO)
+from PyQt5.QtCore import QEvent, QObject, QTimer
+from PyQt5.QtNetwork import QLocalSocket
+from PyQt5.QtWidgets import QApplication, QMessageBox
 
-from PyQt5.QtCore import QEvent, QObject, QTimer  # noqa: E402
-from PyQt5.QtNetwork import QLocalSocket  # noqa: E402
-from PyQt5.QtWidgets import QApplication, QMessageBox  # noqa: E402
-
-from harness import FORTUNES  # noqa: E402
+from testbed.oracle import FORTUNES
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--server", required=True)
-    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--count", type=int, required=True)
     parser.add_argument("--warmup", type=int, default=50)
     options = parser.parse_args()
+    total = options.warmup + options.count
 
-    app = QApplication([sys.argv[0], "-platform", "offscreen"])
+    app = QApplication(sys.argv[:1])
     from fortune_client import Client
 
     connections = [0]
-    original = QLocalSocket.connectToServer
+    connectToServer = QLocalSocket.connectToServer
 
-    def countingConnect(self, *args, **kwargs):
+    def countingConnect(socket, *args):
         connections[0] += 1
-        return original(self, *args, **kwargs)
+        return connectToServer(socket, *args)
 
     QLocalSocket.connectToServer = countingConnect
-
-    client = Client(serverName=options.server)
-    fortunes = set(FORTUNES)
-    state = {"done": 0, "started": 0, "t0": 0, "error": None, "lat": [], "conn0": 0,
-             "tStart": 0.0, "connStart": 0}
-    total = options.warmup + options.count
+    client = Client(options.server)
+    state = {"done": 0, "busy": False, "t0": 0, "error": None, "start": 0.0, "connections": 0}
+    latencies = []
 
     def fail(message):
-        if state["error"] is None:
-            state["error"] = message
+        state["error"] = state["error"] or message
         app.quit()
 
-    def start():
-        if state["done"] == options.warmup and state["tStart"] == 0.0:
-            state["tStart"] = time.perf_counter()
-            state["connStart"] = connections[0]
-        state["t0"] = time.perf_counter_ns()
-        state["started"] += 1
+    def fetch():
+        if state["done"] == options.warmup:
+            state["start"], state["connections"] = time.perf_counter(), connections[0]
+        state["t0"], state["busy"] = time.perf_counter_ns(), True
         client.requestNewFortune()
         watchdog.start()
 
     class ButtonWatcher(QObject):
-        def eventFilter(self, obj, event):
-            if (event.type() == QEvent.EnabledChange and client.getFortuneButton.isEnabled()
-                    and state["started"] > state["done"]):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.EnabledChange and client.getFortuneButton.isEnabled() \
+                    and state["busy"]:
                 elapsed = time.perf_counter_ns() - state["t0"]
-                text = client.statusLabel.text()
-                if text not in fortunes:
-                    fail("fetch {} ended with {!r}".format(state["done"], text))
+                state["busy"] = False
+                watchdog.stop()
+                if client.statusLabel.text() not in FORTUNES:
+                    fail("fetch {} ended with {!r}".format(state["done"], client.statusLabel.text()))
                     return False
                 if state["done"] >= options.warmup:
-                    state["lat"].append(elapsed)
+                    latencies.append(elapsed)
                 state["done"] += 1
-                watchdog.stop()
-                if state["done"] >= total:
+                if state["done"] == total:
                     app.quit()
                 else:
-                    QTimer.singleShot(0, start)
+                    QTimer.singleShot(0, fetch)
             return False
 
     watcher = ButtonWatcher()
@@ -94,38 +84,29 @@ def main():
     def answerBoxes():
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QMessageBox) and widget.isVisible():
-                message = widget.text()
                 widget.done(QMessageBox.Ok)
-                fail("message box: " + message)
+                fail("message box: " + widget.text())
 
-    boxes = QTimer()
-    boxes.timeout.connect(answerBoxes)
-    boxes.start(20)
-    watchdog = QTimer()
-    watchdog.setSingleShot(True)
-    watchdog.setInterval(10000)
-    watchdog.timeout.connect(lambda: fail("a fetch did not finish within 10 s"))
-
-    QTimer.singleShot(0, start)
+    boxes = QTimer(timeout=answerBoxes, interval=20)
+    boxes.start()
+    watchdog = QTimer(singleShot=True, interval=10000,
+                      timeout=lambda: fail("a fetch did not finish within 10 s"))
+    QTimer.singleShot(0, fetch)
     app.exec_()
-    elapsed = time.perf_counter() - state["tStart"] if state["tStart"] else 0.0
-    lat = sorted(state["lat"])
-    measured = len(lat)
-    conns = connections[0] - state["connStart"]
-    result = {
-        "ok": state["error"] is None and measured == options.count,
-        "error": state["error"] or ("" if measured == options.count else
-                                    "only {} of {} fetches".format(measured, options.count)),
-        "fetches": measured, "connections": conns,
-        "elapsed_s": elapsed,
-        "fetches_per_s": measured / elapsed if elapsed else 0.0,
-        "connections_per_s": conns / elapsed if elapsed else 0.0,
-        "connections_per_fetch": conns / measured if measured else 0.0,
-        "p50_us": lat[len(lat) // 2] / 1000 if lat else 0.0,
-        "p99_us": lat[min(len(lat) - 1, int(0.99 * (len(lat) - 1) + 0.5))] / 1000 if lat else 0.0,
-    }
+
+    elapsed = time.perf_counter() - state["start"] if state["start"] else 0.0
+    fetched, made = len(latencies), connections[0] - state["connections"]
+    latencies.sort()
+    ok = state["error"] is None and fetched == options.count and elapsed > 0
+    print(json.dumps({
+        "ok": ok, "fetches": fetched, "connections": made,
+        "error": state["error"] or ("" if ok else "{} of {} fetches".format(fetched, options.count)),
+        "fetches_per_s": fetched / elapsed if ok else 0.0,
+        "connections_per_s": made / elapsed if ok else 0.0,
+        "connections_per_fetch": made / fetched if fetched else 0.0,
+        "p50_us": latencies[len(latencies) // 2] / 1000 if latencies else 0.0,
+    }), flush=True)
     client.close()
-    print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

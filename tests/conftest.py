@@ -18,11 +18,14 @@ if not os.environ.get("XDG_RUNTIME_DIR"):
 
 import pytest  # noqa: E402
 
-# The helpers tests and benchmarks share: harness.py, at the top of the
-# checkout, on sys.path through setup.cfg's pythonpath.
-from harness import (GETPID, HELPERS, REPO, SHM_TIMEOUT, Processes, layout, missingPeer,  # noqa: E402
-                     readLine, script, semctl, socketPath, sysvSegments, sysvSemaphores,
-                     uniqueName, waitUntilServing)
+from peers import HELPERS, missingPeer  # noqa: E402
+# What tests, benchmarks and tools share: the checkout is on sys.path
+# through setup.cfg's pythonpath.
+from testbed import sysv  # noqa: E402
+from testbed.oracle import layout  # noqa: E402
+from testbed.processes import (TIMEOUT, Processes, readLine, socketPath, startXvfb,  # noqa: E402
+                               uniqueName, waitUntilServing)
+from testbed.programs import REPO, script  # noqa: E402
 
 
 @pytest.fixture
@@ -117,22 +120,12 @@ def serverWindow(qapp, monkeypatch, privateTmp):
 
 @pytest.fixture
 def xDisplay(processes):
-    """A private Xvfb for the test: the environment that makes programs use it.
-    Its keyboard does not auto-repeat (-r): a key that xdotool holds down a
-    moment longer on a loaded machine must not reach a window twice."""
-    import shutil
-
-    xvfb = shutil.which("Xvfb")
-    if not xvfb:
-        missingPeer("Xvfb not installed (apt-get install xvfb)")
-    read, write = os.pipe()
-    server = processes.start([xvfb, "-displayfd", str(write), "-screen", "0", "640x480x24",
-                              "-nolisten", "tcp", "-r"], pass_fds=(write,))
-    os.close(write)
-    with os.fdopen(read) as displayNumber:
-        display = ":" + displayNumber.readline().strip()
-    assert display != ":", "Xvfb did not start: {}".format(server.poll())
-    return {"DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
+    """A private Xvfb for the test (testbed.processes.startXvfb): the
+    environment that makes programs use it."""
+    try:
+        return startXvfb(processes)
+    except FileNotFoundError as missing:
+        missingPeer(str(missing))
 
 
 # --- Shared memory: process A, process B and their System V objects ------------------
@@ -149,8 +142,8 @@ class Ipc:
         self.directory = directory
         self.keys = []
         self.objects = []
-        self.segmentsBefore = set(sysvSegments())
-        self.semaphoresBefore = set(sysvSemaphores())
+        self.segmentsBefore = set(sysv.segments())
+        self.semaphoresBefore = set(sysv.semaphores())
 
     def key(self, suffix=""):
         key = uniqueName("shm") + suffix
@@ -169,7 +162,7 @@ class Ipc:
         takes facilities away before it runs the script)."""
         process = self.processes.start(list(command) + [script(name)] + list(args),
                                        stdin=subprocess.PIPE)
-        out, err = process.communicate(stdin, timeout=SHM_TIMEOUT)
+        out, err = process.communicate(stdin, timeout=TIMEOUT)
         return process.returncode, out, err.decode()
 
     def read(self, key, command=(sys.executable,)):
@@ -190,7 +183,7 @@ class Ipc:
             stdin=subprocess.DEVNULL)
         line = readLine(writer)
         if line != "written {} bytes\n".format(len(layout(text))):
-            writer.wait(SHM_TIMEOUT)
+            writer.wait(TIMEOUT)
             pytest.fail("process A: {!r}, stderr {!r}".format(line, writer.stderr.read().decode()))
         return writer
 
@@ -226,17 +219,9 @@ class Ipc:
         return memory
 
     def leftovers(self):
-        from qtipc.sysv import segmentKeyFile, semaphoreKeyFile
         pids = {os.getpid()} | {process.pid for process in self.processes.started}
-        found = []
-        for shmid, row in sysvSegments().items():
-            if shmid not in self.segmentsBefore and int(row["cpid"]) in pids:
-                found.append(("-m", shmid))
-        for semid in sysvSemaphores():
-            if semid not in self.semaphoresBefore and semctl(semid, GETPID) in pids:
-                found.append(("-s", semid))
-        files = [path for key in self.keys for path in (segmentKeyFile(key), semaphoreKeyFile(key))
-                 if os.path.exists(path)]
+        found = sysv.madeBy(pids, self.segmentsBefore, self.semaphoresBefore)
+        files = [path for key in self.keys for path in sysv.keyFiles(key) if os.path.exists(path)]
         return found, files
 
     def finish(self):
@@ -246,8 +231,7 @@ class Ipc:
             if not sip.isdeleted(qobject):
                 sip.delete(qobject)
         found, files = self.leftovers()
-        for kind, ipcId in found:  # clean up, so that one failure does not cause others
-            subprocess.run(["ipcrm", kind, str(ipcId)], check=False)
+        sysv.remove(found)  # clean up, so that one failure does not cause others
         for path in files:
             os.remove(path)
         assert not found and not files, "left behind: {} {}".format(found, files)

@@ -9,7 +9,10 @@ import sys
 import pytest
 from PyQt5.QtCore import Qt
 
-from harness import FORTUNES, HELPERS, REPO, WIRES, encode, uniqueName
+from peers import HELPERS
+from testbed.oracle import FORTUNES, WIRES, encode
+from testbed.processes import uniqueName
+from testbed.programs import REPO
 from fortune_client import Client
 from scripted_server import BYTEWISE, SILENT, WHOLE, ScriptedServer
 from qtipc.fortune_wire import MAX_REPLY_SIZE

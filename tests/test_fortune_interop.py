@@ -5,7 +5,9 @@ import os
 
 import pytest
 
-from harness import FORTUNES, cxxExample, encode, fetch, waitUntilServing
+from peers import cxxExample
+from testbed.oracle import FORTUNES, encode
+from testbed.processes import fetch, waitUntilServing
 from fortune_client import Client
 
 

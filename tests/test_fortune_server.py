@@ -12,8 +12,10 @@ import time
 
 import pytest
 
-from harness import (FORTUNES, HELPERS, REPO, WIRES, encode, fetch, missingPeer, script,
-                     socketPath, uniqueName, waitUntilServing)
+from peers import HELPERS, missingPeer
+from testbed.oracle import FORTUNES, WIRES, encode
+from testbed.processes import fetch, socketPath, uniqueName, waitUntilServing
+from testbed.programs import REPO, script
 
 TEXTS = ["You might have mail.", "", "a", "\U0001F600\u6f22", "\x00\x00\x00", "z" * 2000,
          # PyQt5 drops a leading U+FEFF from a text with a character outside the BMP.

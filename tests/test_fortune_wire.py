@@ -4,7 +4,7 @@ layout. (The server's framing is tested in test_fortune_server.py.)"""
 import pytest
 from PyQt5.QtCore import QDataStream
 
-from harness import WIRES, encode
+from testbed.oracle import WIRES, encode
 from qtipc.fortune_wire import (FORTUNE, LAYOUTS, MALFORMED, MAX_REPLY_SIZE, OVERSIZED,
                                 STALLED, TRUNCATED, WAITING, FortuneReply)
 

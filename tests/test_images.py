@@ -1,4 +1,4 @@
-"""Images in shared memory (issue 11): process A shares one as Qt's Shared
+"""Images in shared memory: process A shares one as Qt's Shared
 Memory example does (QDataStream << QImage), process B shows or saves what
 process A or that example shares. Real programs, real segments, and the
 example's own binary (Debian's qtbase5-examples) in a real X server. Every
@@ -17,10 +17,11 @@ from PyQt5.QtCore import QBuffer, QDataStream, QEvent, QMimeData, QPoint, Qt, QU
 from PyQt5.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
 from PyQt5.QtWidgets import QFileDialog
 
-from harness import SHM_TIMEOUT as TIMEOUT
-from harness import cxxExample, layout, missingPeer, readLine, sysvSegments
+from peers import cxxExample, missingPeer
+from testbed.oracle import layout
+from testbed.processes import TIMEOUT, readLine
+from testbed.sysv import findSegment, removeUnder
 from qtipc.images import QIMAGE_STREAM_START
-from qtipc.sysv import findSegment, ipcKey
 
 EXAMPLE_KEY = "QSharedMemoryExample"  # fixed in Qt's example (dialog.cpp)
 NOT_AN_IMAGE = "Selected file is not an image, please select another."
@@ -375,10 +376,7 @@ class Example:
     def segmentExists(self):
         """True when the example's segment is there: the segment of the key file
         of its key in its TMPDIR."""
-        keys = {ipcKey(os.path.join(self.env["TMPDIR"], name))
-                for name in os.listdir(self.env["TMPDIR"])
-                if name.startswith("qipc_sharedmemory_" + EXAMPLE_KEY)}
-        return any(int(row["key"]) in keys for row in sysvSegments().values())
+        return findSegment(EXAMPLE_KEY, self.env["TMPDIR"]) is not None
 
     def close(self):
         """Escape to a file dialog still open, then to the example's window: the
@@ -394,13 +392,7 @@ class Example:
         the private TMPDIR with their System V objects, so that the failure
         is reported once and leaves nothing behind."""
         self.processes.stopAll()
-        for name in os.listdir(self.env["TMPDIR"]):
-            if name.startswith(("qipc_sharedmemory_", "qipc_systemsem_")):
-                path = os.path.join(self.env["TMPDIR"], name)
-                key = "0x{:08x}".format(ipcKey(path) & 0xffffffff)
-                option = "-M" if name.startswith("qipc_sharedmemory_") else "-S"
-                subprocess.run(["ipcrm", option, key], capture_output=True, check=False)
-                os.remove(path)
+        removeUnder(self.env["TMPDIR"])
 
 
 @pytest.fixture

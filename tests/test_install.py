@@ -8,10 +8,12 @@ import sysconfig
 
 import pytest
 
-from harness import REPO, fetch, missingPeer, uniqueName
+from peers import missingPeer
+from testbed.processes import fetch, uniqueName
+from testbed.programs import PROGRAMS, REPO
 
 SCRIPTS = sysconfig.get_path("scripts")
-COMMANDS = ("fortune-server", "fortune-client", "process-a", "process-b")
+COMMANDS = [program.command for program in PROGRAMS]
 
 
 @pytest.fixture

@@ -9,15 +9,13 @@ import sys
 
 import pytest
 
-from harness import REPO, script, uniqueName
 from qtipc import __version__
+from testbed.processes import uniqueName
+from testbed.programs import PROGRAMS as LISTED
+from testbed.programs import REPO, script
 
-PROGRAMS = {
-    "fortune_server.py": "fortune-server",
-    "fortune_client.py": "fortune-client",
-    "process_a.py": "process-a",
-    "process_b.py": "process-b",
-}
+# Each script, and the command that runs it.
+PROGRAMS = {program.module + ".py": program.command for program in LISTED}
 
 
 def runWithoutDisplay(*argv):
@@ -73,3 +71,17 @@ def test_process_b_reads_once_without_a_display(privateTmp):
                                "--key", uniqueName("nothing"), "--print")
     assert result.returncode == 1
     assert result.stderr.startswith("Unable to attach to shared memory segment.")
+
+
+def test_setup_cfg_installs_the_listed_programs():
+    # testbed.programs.PROGRAMS is the one list the tests, benchmarks and
+    # tools go by; setup.cfg must install exactly those, as those commands.
+    import configparser
+
+    setup = configparser.ConfigParser()
+    setup.read(os.path.join(REPO, "setup.cfg"))
+    options = setup["options"]
+    assert options["py_modules"].split() == [program.module for program in LISTED]
+    entryPoints = setup["options.entry_points"]["gui_scripts"].split("\n")
+    assert [line.replace(" ", "") for line in entryPoints if line.strip()] == \
+        ["{}={}:main".format(program.command, program.module) for program in LISTED]

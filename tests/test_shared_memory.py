@@ -17,10 +17,12 @@ import time
 import pytest
 from PyQt5.QtCore import QSharedMemory, Qt
 
-from harness import SHM_TIMEOUT as TIMEOUT
-from harness import HELPERS, layout, missingPeer, readLine, semaphoreOf, semaphoreValue
+from peers import HELPERS, missingPeer
+from testbed.oracle import layout
+from testbed.processes import TIMEOUT, readLine
+from testbed.sysv import findSegment, semaphoreOf, semaphoreValue
 from qtipc import __version__
-from qtipc.sysv import findSegment, segmentKeyFile, semaphoreKeyFile
+from qtipc.sysv import segmentKeyFile, semaphoreKeyFile
 
 NOT_ATTACHED = "Unable to attach to shared memory segment."
 NOT_WRITTEN = "Nothing has been written to the shared memory segment yet."
@@ -406,7 +408,7 @@ def test_installed_commands_share_a_text(ipc, tmp_path):
     assert (reader.returncode, out) == (0, "π 😀".encode("utf-8")), err
 
 
-# --- A lock held by a stopped process (issue 10, item 4) ---------------------------------------
+# --- A lock held by a stopped process ---------------------------------------------------------
 
 def stoppedLockHolder(ipc, key):
     """A reader of `key` holding its lock, stopped (as by Ctrl+Z)."""
@@ -490,7 +492,7 @@ def test_a_window_closes_at_once_while_a_stopped_reader_holds_the_lock(ipc, qtbo
     assert findSegment(key) is None
 
 
-# --- Output cut short (issue 10, item 7) ----------------------------------------------------------
+# --- Output cut short ----------------------------------------------------------------------------
 
 def test_b_print_exits_1_when_its_output_is_cut(ipc):
     key = ipc.key()
@@ -503,7 +505,7 @@ def test_b_print_exits_1_when_its_output_is_cut(ipc):
     assert "The text was not written whole" in reader.stderr.read().decode()
 
 
-# --- Where platform facilities are missing (issue 7) ------------------------------------------------
+# --- Where platform facilities are missing ------------------------------------------------------
 
 WITHOUT_UNIX = (sys.executable, os.path.join(HELPERS, "without_unix.py"))
 # A private mount namespace whose /proc/sysvipc is an empty tmpfs, as on macOS.

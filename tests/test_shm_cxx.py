@@ -10,8 +10,11 @@ import subprocess
 
 import pytest
 
-from harness import HELPERS, REPO, SHM_TIMEOUT, layout, missingPeer, readLine
-from qtipc.sysv import findSegment
+from peers import HELPERS, missingPeer
+from testbed.oracle import layout
+from testbed.processes import TIMEOUT, readLine
+from testbed.programs import REPO
+from testbed.sysv import findSegment
 
 BLOG_PEER = os.path.join(HELPERS, "blog_peer.cpp")
 BLOG_FUNCTIONS = ("void Widget_PA::sendStrToMemory", "QString Widget_PB::loadStrFromMemory")
@@ -92,7 +95,7 @@ def startBlogWriter(ipc, blogPeer, key, text):
 
 def blogRead(ipc, blogPeer, key):
     reader = ipc.processes.start([blogPeer, "read", key])
-    out, err = reader.communicate(timeout=SHM_TIMEOUT)
+    out, err = reader.communicate(timeout=TIMEOUT)
     assert reader.returncode == 0, err
     return out
 
@@ -133,7 +136,7 @@ def test_process_a_takes_over_from_a_killed_blog_writer(ipc, blogPeer):
     key = ipc.key()
     crashed = startBlogWriter(ipc, blogPeer, key, "C++ text")
     crashed.kill()
-    crashed.wait(SHM_TIMEOUT)
+    crashed.wait(TIMEOUT)
     assert findSegment(key).attachCount == 0
     ipc.startWriter(key, "Python text")
     assert blogRead(ipc, blogPeer, key) == b"Python text"

@@ -14,15 +14,15 @@ import sys
 import pytest
 from PyQt5.QtCore import QCoreApplication, QLocale, Qt
 
-from harness import (FORTUNES, HELPERS, REPO, WINDOWS, encode, fetch, missingPeer, script,
-                     uniqueName, windowTexts)
-
-sys.path.insert(0, os.path.join(REPO, "tools"))
-import update_translations  # noqa: E402
-
-from qtipc.program import installTranslations  # noqa: E402
+from peers import HELPERS, missingPeer
+from qtipc.program import installTranslations
+from testbed.oracle import FORTUNES, encode
+from testbed.processes import fetch, uniqueName
+from testbed.programs import PROGRAMS, REPO, script, windowTexts
+from tools import update_translations
 
 TS_FILE = os.path.join(update_translations.TRANSLATIONS, "qtipc_zh_CN.ts")
+WINDOWS = {program.module: program.window for program in PROGRAMS}
 SCRIPTS = ["{}.py".format(module) for module in WINDOWS]
 CJK = re.compile("[\u4e00-\u9fff]")
 PLACEHOLDER = re.compile(r"%\d")
@@ -212,7 +212,7 @@ def test_the_ts_holds_every_string_of_the_sources(tmp_path):
     strings = {(context, source) for context, source, _, _ in tsMessages()}
     assert {(context, source) for context, source, _, _ in
             update_translations.messages(str(copy))} == strings, \
-        "run tools/update_translations.py"
+        "run python -m tools.update_translations"
 
 
 def test_every_string_is_translated_with_its_placeholders():
@@ -262,7 +262,7 @@ def test_the_qm_is_built_from_the_ts(tmp_path):
     rebuilt = tmp_path / "rebuilt.qm"
     update_translations.release(TS_FILE, str(rebuilt), lrelease)
     with open(update_translations.qmFile(TS_FILE), "rb") as shipped:
-        assert rebuilt.read_bytes() == shipped.read(), "run tools/update_translations.py"
+        assert rebuilt.read_bytes() == shipped.read(), "run python -m tools.update_translations"
 
 
 def test_the_qm_translates_what_the_ts_says(inChinese):

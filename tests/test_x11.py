@@ -8,7 +8,8 @@ import subprocess
 import time
 
 
-from harness import cxxExample, fetch, missingPeer, socketPath, waitUntilServing
+from peers import cxxExample, missingPeer
+from testbed.processes import fetch, socketPath, waitUntilServing
 
 
 def test_name_option_survives_the_xcb_platform(xDisplay, fortuneServer):

@@ -3,7 +3,7 @@
 Memory example's image.png, process B showing it, and Qt's C++ example
 (Debian's qtbase5-examples) showing it too, side by side in a private Xvfb.
 
-Usage: python3 tools/screenshot_images.py [OUTPUT]
+Usage: python3 -m tools.screenshot_images [OUTPUT]    (from the checkout's root)
 Needs Xvfb, xdotool and imagemagick (import), and qtbase5-examples. Runs
 under a private TMPDIR, so that the example's fixed key meets no other
 program; every program is closed as a user closes it, leaving nothing."""
@@ -16,11 +16,8 @@ import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
-sys.path.insert(0, REPO)
-
-from harness import cxxPath  # noqa: E402
+from testbed.processes import Processes, startXvfb
+from testbed.programs import REPO, cxxPath
 
 KEY = "QSharedMemoryExample"
 OUTPUT = os.path.join(REPO, "docs", "images", "shared-memory-image.png")
@@ -85,15 +82,8 @@ def main():
     if not os.access(example, os.X_OK):
         sys.exit(example + " is needed (apt-get install qtbase5-examples)")
     tmp = tempfile.mkdtemp(prefix="qtipc-shot-")
-    read, write = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0",
-                             "{}x{}x24".format(*SCREEN), "-nolisten", "tcp", "-r"],
-                            pass_fds=(write,))
-    os.close(write)
-    with os.fdopen(read) as displayNumber:
-        display = ":" + displayNumber.readline().strip()
-    env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", TMPDIR=tmp,
-               XDG_RUNTIME_DIR=tmp)
+    xServer = Processes()
+    env = dict(os.environ, TMPDIR=tmp, XDG_RUNTIME_DIR=tmp, **startXvfb(xServer, SCREEN))
     programs, windows = [], []
     try:
         a = subprocess.Popen([sys.executable, os.path.join(REPO, "process_a.py"), "--key", KEY,
@@ -136,8 +126,7 @@ def main():
                     process.wait(TIMEOUT)
                 except subprocess.TimeoutExpired:
                     process.kill()
-        xvfb.terminate()
-        xvfb.wait()
+        xServer.__exit__()
         leftovers = os.listdir(tmp)
         shutil.rmtree(tmp, ignore_errors=True)
         if leftovers:

@@ -2,7 +2,7 @@
 """Makes the README's screenshots: each Python window beside its C++
 counterpart, on a private Xvfb, written to docs/images/.
 
-    python3 tools/screenshots.py            # from the repository's root
+    python3 -m tools.screenshots            # from the checkout's root
 
 Needs Xvfb, xdotool, ImageMagick and Debian's qtbase5-examples (the test
 command of quickstart.sh installs them all). The Python programs run from
@@ -23,10 +23,12 @@ import sys
 import tempfile
 import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from testbed.processes import Processes, startXvfb
+from testbed.programs import CXX_EXAMPLES, REPO, cxxPath
+from testbed.sysv import removeUnder
+
 VENV_PYTHON = os.path.join(REPO, ".venv", "bin", "python")
 PYTHON = VENV_PYTHON if os.access(VENV_PYTHON, os.X_OK) else sys.executable
-CXX_EXAMPLES = (glob.glob("/usr/lib/*/qt5/examples/corelib/ipc") or [""])[0]
 TOOLS = {"Xvfb": "xvfb", "xdotool": "xdotool", "import": "imagemagick",
          "convert": "imagemagick"}
 CAPTION_FONT = "DejaVu-Sans"
@@ -62,20 +64,13 @@ class Session:
         for sub in ("python", "cxx", "runtime", "config", "cache", "data"):
             os.mkdir(os.path.join(self.tmp, sub), 0o700)
         self.log = open(os.path.join(self.tmp, "programs.log"), "w+")
-        read, write = os.pipe()
-        self.xvfb = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write), "-screen", "0", "1600x1000x24",
-             "-nolisten", "tcp", "-r"], pass_fds=(write,), stderr=subprocess.DEVNULL)
-        os.close(write)
-        with os.fdopen(read) as displayNumber:
-            number = displayNumber.readline().strip()
-        if not number:
-            raise RuntimeError("Xvfb did not start")
+        self.xServer = Processes()
+        display = startXvfb(self.xServer, (1600, 1000))
         # English, Qt's default style, and nothing of the user's desktop.
         self.env = {key: value for key, value in os.environ.items()
                     if not key.startswith(("QT_", "XDG_", "LC_", "LANG"))
                     and key not in ("SESSION_MANAGER", "DESKTOP_SESSION")}
-        self.env.update(DISPLAY=":" + number, QT_QPA_PLATFORM="xcb", QT_FONT_DPI="96",
+        self.env.update(display, QT_FONT_DPI="96",
                         LANG="C.UTF-8", TMPDIR=os.path.join(self.tmp, "python"),
                         XDG_RUNTIME_DIR=os.path.join(self.tmp, "runtime"),
                         XDG_CONFIG_HOME=os.path.join(self.tmp, "config"),
@@ -213,9 +208,10 @@ class Session:
         removed by hand (none, when every program cleaned up)."""
         for process in reversed(self.processes):
             self.stop(process)
-        self.xvfb.terminate()
-        self.xvfb.wait()
-        leftovers = removeSystemV(self.tmp, {process.pid for process in self.processes})
+        self.xServer.__exit__()
+        pids = {process.pid for process in self.processes}
+        leftovers = ["{} {} ({})".format(*removed) for side in ("python", "cxx")
+                     for removed in removeUnder(os.path.join(self.tmp, side), pids)]
         self.log.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
         return leftovers
@@ -223,41 +219,6 @@ class Session:
     def programOutput(self):
         self.log.seek(0)
         return self.log.read()
-
-
-def ftok(path, projectId=ord("Q")):
-    """glibc's ftok(), which Qt 5 applies to the key files of its System V
-    shared memory and semaphores (project id 'Q')."""
-    status = os.stat(path)
-    return (projectId & 0xFF) << 24 | (status.st_dev & 0xFF) << 16 | (status.st_ino & 0xFFFF)
-
-
-def systemV(kind, key):
-    """The id of the System V object of `kind` ("-m", "-s") under `key`,
-    and the pids that made or last used it."""
-    table = subprocess.run(["ipcs", kind], stdout=subprocess.PIPE, text=True).stdout
-    for row in table.splitlines():
-        fields = row.split()
-        if fields and fields[0] == "0x{:08x}".format(key):
-            details = subprocess.run(["ipcs", kind, "-i", fields[1]], stdout=subprocess.PIPE,
-                                     text=True).stdout
-            pids = {int(word) for word in details.replace("=", " ").split() if word.isdigit()}
-            return fields[1], pids
-    return None, set()
-
-
-def removeSystemV(tmp, pids):
-    """Removes the segments and semaphores whose Qt key files are still in
-    our private directories (a program that did not clean up) and that one
-    of our programs made or used last; names them."""
-    leftovers = []
-    for path in glob.glob(os.path.join(tmp, "*", "qipc_*")):
-        kind = "-m" if os.path.basename(path).startswith("qipc_sharedmemory_") else "-s"
-        identifier, users = systemV(kind, ftok(path))
-        if identifier and users & pids:
-            subprocess.run(["ipcrm", kind, identifier])
-            leftovers.append("{} {} ({})".format(kind, identifier, os.path.basename(path)))
-    return leftovers
 
 
 def tile(session, image, caption, title, path, font=CAPTION_FONT):
@@ -286,10 +247,6 @@ def compose(session, tiles, output):
     print("wrote", os.path.relpath(output))
 
 
-def cxx(name):
-    return os.path.join(CXX_EXAMPLES, name, name)
-
-
 def afterPressing(session, window, keys=("Return",), button=None):
     """The window once pressing `keys` (or clicking `button`, a
     (module, class, text)) has changed it."""
@@ -306,11 +263,11 @@ def fortunePairs(session, out):
     a fortune from its own server."""
     pyServer = session.start([PYTHON, "fortune_server.py"])
     pyServerWindow = session.window(pyServer, 20, 20)
-    cxxServer = session.start([cxx("localfortuneserver")])
+    cxxServer = session.start([cxxPath("localfortuneserver")])
     cxxServerWindow = session.window(cxxServer, 800, 20)
     pyClient = session.start([PYTHON, "fortune_client.py"])
     pyClientWindow = session.window(pyClient, 20, 400)
-    cxxClient = session.start([cxx("localfortuneclient")])
+    cxxClient = session.start([cxxPath("localfortuneclient")])
     cxxClientWindow = session.window(cxxClient, 800, 400)
 
     compose(session, [
@@ -350,7 +307,7 @@ def sharedMemoryRow(session, out):
     # In image.png's directory, where its file dialog opens: the name alone
     # is typed (with a whole path, the completer's popup comes and goes at
     # each "/", and keys that reach it as it goes are lost).
-    example = session.start([cxx("sharedmemory")], cwd=os.path.join(CXX_EXAMPLES, "sharedmemory"))
+    example = session.start([cxxPath("sharedmemory")], cwd=os.path.join(CXX_EXAMPLES, "sharedmemory"))
     exampleWindow = session.window(example, 900, 20)
     session.click(exampleWindow, 100, 24)  # "Load Image From File...", at the top
     fileDialog = session.window(example, 20, 400, other=exampleWindow)
@@ -412,7 +369,7 @@ def main():
                         help="where the PNGs go (default: docs/images)")
     options = parser.parse_args()
     missing = sorted({package for tool, package in TOOLS.items() if not shutil.which(tool)})
-    if not CXX_EXAMPLES:
+    if not os.path.isdir(CXX_EXAMPLES):
         missing.append("qtbase5-examples")
     if missing:
         print("screenshots.py: missing; apt-get install " + " ".join(missing), file=sys.stderr)
@@ -425,8 +382,8 @@ def main():
         chineseClient(session, options.out)
         # The image row (process A and B beside Qt's example) has a script
         # of its own, with its own Xvfb.
-        subprocess.run([PYTHON, os.path.join(REPO, "tools", "screenshot_images.py"),
-                        os.path.join(options.out, "shared-memory-image.png")], check=True)
+        subprocess.run([PYTHON, "-m", "tools.screenshot_images",
+                        os.path.join(options.out, "shared-memory-image.png")], cwd=REPO, check=True)
     except Exception:
         print("screenshots.py: the programs said:\n" + session.programOutput(), file=sys.stderr)
         raise

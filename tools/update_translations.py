@@ -2,7 +2,7 @@
 """Regenerates the translations, the .ts sources and the .qm files built
 from them, in one step:
 
-    .venv/bin/python tools/update_translations.py
+    .venv/bin/python -m tools.update_translations    (from the checkout's root)
 
 1. pylupdate5 (PyQt5's) brings every qtipc/translations/qtipc_<lang>.ts up
    to date with the strings of the four programs (setup.cfg's py_modules),

@@ -11,7 +11,7 @@ import time
 
 from PyQt5.QtCore import QSharedMemory
 
-from qtipc.sysv import findSegment
+from testbed.sysv import findSegment
 
 key, untilWriterDetaches = sys.argv[1], sys.argv[2] == "yes"
 memory = QSharedMemory(key)

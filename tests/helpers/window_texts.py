@@ -10,7 +10,7 @@ import importlib
 import json
 import sys
 
-from harness import WINDOWS, windowTexts
+from testbed.programs import PROGRAMS, windowTexts
 
 
 def main():
@@ -19,7 +19,8 @@ def main():
 
     app = startApplication(moduleName)
     module = importlib.import_module(moduleName)
-    window = getattr(module, WINDOWS[moduleName])(name)
+    windowClass = next(program.window for program in PROGRAMS if program.module == moduleName)
+    window = getattr(module, windowClass)(name)
     window.show()
     app.processEvents()
     print(json.dumps(windowTexts(window)), flush=True)

@@ -1,0 +1,2 @@
+"""The benchmarks (docs/benchmarks.md): run from the checkout's root as
+`python -m bench.run`."""
