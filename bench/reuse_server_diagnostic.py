@@ -17,7 +17,7 @@ from PyQt5.QtNetwork import QLocalServer, QLocalSocket
 from PyQt5.QtWidgets import QApplication
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from fortune_server import frameAsQt5_10  # noqa: E402
+from qtipc.fortune_wire import frameAsQt5_10  # noqa: E402
 
 FORTUNES = ["You've been leading a dog's life. Stay off the furniture.",
             "You've got to think about tomorrow.",
