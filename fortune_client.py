@@ -29,62 +29,55 @@ class Client(QDialog):
         self.hostLineEdit.setText(serverName)
 
         self.socket = QLocalSocket(self)
-        self.blockSize = 0
         self.currentFortune = None
-        self.reply = FortuneReply()
-        self.requestRunning = False
+        self.reply = None  # of the request under way
         self.repeatedAsks = 0
         self.replyTimer = QTimer(self, singleShot=True, interval=self.REPLY_TIMEOUT_MS)
 
         self.hostLineEdit.textChanged.connect(self.enableGetFortuneButton)
         self.getFortuneButton.clicked.connect(self.requestNewFortune)
         self.socket.readyRead.connect(self.readFortune)
-        self.socket.disconnected.connect(self.readFortune)
         self.socket.errorOccurred.connect(self.displayError)
         self.replyTimer.timeout.connect(self.replyTimedOut)
 
         self.enableGetFortuneButton()
         self.hostLineEdit.setFocus()
 
+    # 连接到服务器,abort()断开当前连接,重置socket。
+    # (Connect to the server; abort() drops the current connection and resets the socket.)
     @pyqtSlot()
     def requestNewFortune(self):
         self.getFortuneButton.setEnabled(False)
-        self.blockSize = 0
-        self.reply.clear()
-        # Connect to the server; abort() drops the current connection and
-        # resets the socket (what it signals is not this request's).
-        self.requestRunning = False
         self.socket.abort()
-        self.requestRunning = True
+        self.reply = FortuneReply()
         self.socket.connectToServer(self.hostLineEdit.text())
         self.replyTimer.start()
 
+    # 读取服务器端发送的数据 (Read the data the server sent)
     @pyqtSlot()
     def readFortune(self):
-        if not self.requestRunning:
-            return
         # Collect the reply until it is whole and the server has closed (the
         # blog reads before all of it may have come, and trusts any bytes).
+        if self.reply is None:
+            return  # no request under way
         if not self.reply.collect(self.socket):
             self.replyTimer.start()  # the server is still talking
             return
-        self.finishRequest()
-        if self.reply.problem():
-            return self.displayProblem(self.reply.problem())
+        reply = self.finishRequest()
+        problem = reply.problem()
+        if problem:
+            return self.displayProblem(problem)
 
-        # Read the received data: the block size, then the fortune, with
-        # QDataStream in the layout recognised (the blog's is qt4).
-        version, prefixSize, _ = LAYOUTS[self.reply.layout]
-        in_ = QDataStream(self.reply.data)
+        # 读取接收到的数据 (Read the received data: the block size, then the
+        # fortune, with QDataStream in the layout recognised; the blog's is qt4)
+        version, prefixSize, _ = LAYOUTS[reply.layout]
+        in_ = QDataStream(reply.data)
         in_.setVersion(version)
-        if prefixSize == 2:
-            self.blockSize = in_.readUInt16()
-        elif prefixSize == 4:
-            self.blockSize = in_.readUInt32()
+        in_.skipRawData(prefixSize)  # in >> blockSize: the reply has checked it
         nextFortune = in_.readQString()
 
-        # The same fortune twice in a row: ask again, since they are random
-        # (but not forever: a server may have only one).
+        # 如果当前的数据和收到的数据相同,则重新请求一次 (The same fortune twice in a
+        # row: ask again, since they are random; but not forever, a server may have one)
         if nextFortune == self.currentFortune and self.repeatedAsks < self.MAX_REPEATED_ASKS:
             self.repeatedAsks += 1
             QTimer.singleShot(0, self.requestNewFortune)
@@ -95,10 +88,14 @@ class Client(QDialog):
         self.statusLabel.setText(asQString(self.currentFortune))
         self.enableGetFortuneButton()
 
+    # 发生错误时,进行错误处理 (Handle an error)
     @pyqtSlot(QLocalSocket.LocalSocketError)
     def displayError(self, socketError):
-        if socketError == QLocalSocket.PeerClosedError or not self.requestRunning:
-            return  # a reply's normal end (readFortune() judges it), or not ours
+        if self.reply is None:
+            return  # not this request's
+        if socketError == QLocalSocket.PeerClosedError:
+            self.reply.serverClosed()  # a reply's normal end: readFortune() judges it
+            return self.readFortune()
         self.finishRequest()
         if socketError == QLocalSocket.ServerNotFoundError:
             self.displayProblem(self.tr("The host was not found. Please check the "
@@ -113,19 +110,21 @@ class Client(QDialog):
                                     self.socket.errorString()))
 
     @pyqtSlot()
+    def enableGetFortuneButton(self):
+        self.getFortuneButton.setEnabled(bool(self.hostLineEdit.text()) and self.reply is None)
+
+    @pyqtSlot()
     def replyTimedOut(self):
         # The server has gone quiet without closing: judge what it has sent.
         self.reply.waitIsOver(self.replyTimer.interval() / 1000)
         self.readFortune()
 
-    @pyqtSlot()
-    def enableGetFortuneButton(self):
-        self.getFortuneButton.setEnabled(bool(self.hostLineEdit.text()) and not self.requestRunning)
-
     def finishRequest(self):
-        self.requestRunning = False
+        """Ends the request under way; returns its reply."""
+        reply, self.reply = self.reply, None
         self.replyTimer.stop()
         self.socket.abort()
+        return reply
 
     def displayProblem(self, message):
         # Said in the window, as the blog does, and on stderr.

@@ -7,16 +7,17 @@ import sys
 
 from PyQt5.QtCore import (QBuffer, QCommandLineOption, QCommandLineParser, QCoreApplication,
                           QDataStream, QTimer, pyqtSlot)
-from PyQt5.QtWidgets import QFileDialog, QWidget
+from PyQt5.QtWidgets import QWidget
 
-from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, formClass
+from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, asQString, formClass
+from qtipc.images import ImageSharing, thumbnail
 from qtipc.program import (EXIT_FAILURE, parseOptions, printError, quitOnTerminationSignals,
-                           startApplication, usageError)
-from qtipc.images import FileDrops, imageFromFile, thumbnail
-from qtipc.shared_memory import SharedMemory, sharedMemoryKeyOption, utf16ForQString
+                           readTextFile, sharedMemoryKeyOption, startApplication, usageError)
+from qtipc.segment_format import SegmentFormat
+from qtipc.shared_memory import SharedMemory
 
 
-class Widget_PA(QWidget):
+class Widget_PA(ImageSharing, QWidget):
 
     def __init__(self, key=DEFAULT_SHARED_MEMORY_KEY, parent=None):
         super().__init__(parent)
@@ -24,84 +25,72 @@ class Widget_PA(QWidget):
         self.ui.setupUi(self)
         self.m_key = key
         self.m_sharedMemory = SharedMemory(self)
-        self.m_sharedMemory.waitingForLock.connect(self.ui.statusLabel.setText)
+        self.m_sharedMemory.notice.connect(self.say)  # who holds a lock a write waits for
+        self.m_sharedMemory.notice.connect(printError)
+        self.m_format = SegmentFormat()
+        self.m_bytesWritten = 0
         self.ui.statusLabel.setText(arg(self.tr("Key: %1"), key))
-        FileDrops(self, self.loadFromFile)  # an image file dropped on the window is shared
+        self.shareImagesFrom(self.ui.loadImageButton)  # and dropped files: Qt's example's images
 
-    def sendStrToMemory(self, text, image=None):
-        """Writes `text` to the segment of the key, or `image` in its place as
-        Qt's Shared Memory example does: the number of bytes written, or False."""
-        utf16, error = utf16ForQString(text)  # refused before the old text is touched
-        if error:
-            return self.showError(error)
-        # 1. Set the key of the shared memory
+    def sendStrToMemory(self, text):
+        """Shares `text` under the key; False when it could not (the window
+        and stderr say why)."""
+        if not self.m_format.canHoldText(text):  # refused before anything is touched
+            return self.showError(self.m_format.errorString())
+        # 1、设置共享内存的标志名 (1. Set the key of the shared memory)
         self.m_sharedMemory.setKey(self.m_key)
-        # 2. Detach this process from the shared memory (if it is attached)
-        if self.m_sharedMemory.isAttached() and not self.m_sharedMemory.detach():
-            return self.showError(arg(self.tr("Unable to detach from shared memory: %1"),
-                                      self.m_sharedMemory.errorString()))
-        # Load the data into shared memory
+        if self.m_sharedMemory.isAttached():
+            # 2、将该进程与共享内存分离 (2. Detach this process from the shared memory)
+            if not self.m_sharedMemory.detachWhenFree():
+                return self.showError(arg(self.tr("Unable to detach from shared memory: %1"),
+                                          self.m_sharedMemory.errorString()))
+        # 将数据加载到共享内存中 (Load the data into the shared memory)
         buffer = QBuffer()
         buffer.open(QBuffer.ReadWrite)
         out = QDataStream(buffer)
-        if image is None:
-            # out << str: writeBytes(utf16) writes the same bytes as writeQString(text)
-            # (quint32 byte length, UTF-16BE), many times faster (docs/deviations.md).
-            out.writeBytes(utf16)
-        else:
-            out << image  # as Qt's example does, at QDataStream's default version
-        # 3. Create the shared memory segment
-        error = self.m_sharedMemory.createAfterPrevious(buffer.size())
-        if error:
-            return self.showError(error)
-        # 4. Lock the shared memory
-        error = self.m_sharedMemory.lockWhenFree()
-        if error:
-            return self.showError(error)
-        # 5. Copy the data to share into the shared memory
+        out.writeQString(asQString(text))
+        size = buffer.size()
+        # 3、创建共享内存 (3. Create the shared memory segment)
+        if not self.m_sharedMemory.createAfterPrevious(size):
+            return self.showError(self.m_sharedMemory.errorString())
+        # 4、将共享内存上锁 (4. Lock the shared memory)
+        if not self.m_sharedMemory.lockWhenFree():
+            return self.showError(self.m_sharedMemory.errorString())
+        # 5、将进程中要共享的数据拷贝到共享内存中 (5. Copy the data into the shared memory)
         count = self.m_sharedMemory.copyFrom(buffer)
-        # 6. Unlock the shared memory
+        # 6、将共享内存解锁 (6. Unlock the shared memory)
         self.m_sharedMemory.unlock()
-        self.ui.statusLabel.setText(arg(self.tr("Wrote %1 bytes to shared memory (key %2)."),
-                                        count, self.m_key))
-        self.ui.imageLabel.setPixmap(thumbnail(image, self.ui.imageLabel.maximumSize()))
-        return count
-
-    def loadFromFile(self, fileName):
-        """Shares the image in `fileName` as Qt's Shared Memory example does
-        (its Dialog::loadFromFile), through the blog's steps: the number of
-        bytes written, or False. A file that is not an image leaves what was
-        shared before."""
-        image, error = imageFromFile(fileName)  # image.load(fileName), saying why not
-        if error:
-            return self.showError(error)
-        return self.sendStrToMemory("", image)
-
-    def showError(self, message):
-        """Says why a write did not happen, in the window and on stderr."""
-        self.ui.statusLabel.setText(message)
-        printError(message)
-        return False
-
-    def closeEvent(self, event):
-        # The segment lives as long as the window.
-        self.m_sharedMemory.leave()
-        super().closeEvent(event)
+        return self.wrote(count)
 
     @pyqtSlot()
     def on_pushButton_clicked(self):
         self.sendStrToMemory(self.ui.textEdit.toPlainText())
 
-    @pyqtSlot()
-    def on_loadImageButton_clicked(self):
-        fileName, _ = QFileDialog.getOpenFileName(self, filter=self.tr("Images (*.png *.xpm *.jpg)"))
-        if fileName:
-            self.loadFromFile(fileName)
+    def wrote(self, count, image=None):
+        self.m_bytesWritten = count
+        self.say(arg(self.tr("Wrote %1 bytes to shared memory (key %2)."), count, self.m_key))
+        self.ui.imageLabel.setPixmap(thumbnail(image, self.ui.imageLabel.maximumSize()))
+        return True
+
+    def showError(self, message):
+        """Says why a write did not happen; False."""
+        self.say(message)
+        printError(message)
+        return False
+
+    def say(self, message):
+        self.ui.statusLabel.setText(message)
+
+    def closeEvent(self, event):
+        # The segment lives as long as the window.
+        if not self.m_sharedMemory.leave() and self.m_sharedMemory.isAttached():
+            printError(self.m_sharedMemory.errorString())
+        super().closeEvent(event)
 
 
 def parseArguments():
-    """The key and what to write at start-up: a function of the widget, or
-    None for nothing; exits with a message on bad options."""
+    """The key, and the text or the image file to write at start-up (None
+    for neither); exits with a message on bad options."""
     translate = QCoreApplication.translate
     parser = QCommandLineParser()
     parser.setApplicationDescription(translate(
@@ -127,89 +116,47 @@ def parseArguments():
                            "format Qt reads) at start-up, as Qt's Shared Memory example "
                            "does."),
         translate("Widget_PA", "file"))
-    parser.addOption(keyOption)
-    parser.addOption(textOption)
-    parser.addOption(fileOption)
-    parser.addOption(imageOption)
+    for option in (keyOption, textOption, fileOption, imageOption):
+        parser.addOption(option)
     parseOptions(parser)
 
-    key = parser.value(keyOption)
-    if not key:
+    given = [option for option in (textOption, fileOption, imageOption) if parser.isSet(option)]
+    if not parser.value(keyOption):
         usageError(translate("Widget_PA", "The key must not be empty."))
     if parser.positionalArguments():
         usageError(arg(translate("Widget_PA", "Unexpected argument: %1"),
                        parser.positionalArguments()[0]))
     if parser.isSet(textOption) and parser.isSet(fileOption):
         usageError(translate("Widget_PA", "Give either --text or --text-file, not both."))
-    if parser.isSet(imageOption) and (parser.isSet(textOption) or parser.isSet(fileOption)):
+    if len(given) > 1:
         usageError(translate("Widget_PA", "Give either --image or a text, not both."))
-    if parser.isSet(imageOption):
-        fileName = parser.value(imageOption)
-        return key, lambda widget: widget.loadFromFile(fileName)
-    if parser.isSet(textOption):
-        text = parser.value(textOption)
-    elif parser.isSet(fileOption):
+    text = parser.value(textOption) if parser.isSet(textOption) else None
+    if parser.isSet(fileOption):
         text = readTextFile(parser.value(fileOption))
-    else:
-        return key, None
-    return key, lambda widget: widget.sendStrToMemory(text)
+    imageFile = parser.value(imageOption) if parser.isSet(imageOption) else None
+    return parser.value(keyOption), text, imageFile
 
 
-def readStandardInput():
-    """All of standard input; Ctrl+C or SIGTERM while it is read ends the
-    program (exit 1) before anything is written."""
-    import signal
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    try:
-        return sys.stdin.buffer.read()
-    except KeyboardInterrupt:
-        sys.exit(EXIT_FAILURE)
-    finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def readTextFile(path):
-    """The UTF-8 text of `path` (- for standard input); exits 1 when it
-    cannot be read or is not UTF-8."""
-    translate = QCoreApplication.translate
-    try:
-        if path == "-":
-            data = readStandardInput()
-        else:
-            with open(path, "rb") as file:
-                data = file.read()
-    except OSError as error:
-        printError(arg(translate("Widget_PA", "Cannot read %1: %2"), path,
-                       error.strerror or error))
-        sys.exit(EXIT_FAILURE)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        printError(arg(translate("Widget_PA", "%1 is not UTF-8 text (byte %2 is invalid)."),
-                       path, error.start))
-        sys.exit(EXIT_FAILURE)
-
-
-def writeAtStartUp(widget, write):
-    """Writes the text or image given on the command line (`write(widget)`);
-    quits with status 1 when it cannot be written."""
-    written = write(widget)
+def writeAtStartUp(widget, text, imageFile):
+    """Writes the text or image given on the command line; quits with
+    status 1 when it cannot be written."""
+    written = widget.loadFromFile(imageFile) if imageFile else widget.sendStrToMemory(text)
     if written:
         # For scripts, and so not translated.
-        print("written {} bytes".format(written), flush=True)
+        print("written {} bytes".format(widget.m_bytesWritten), flush=True)
     else:
         QCoreApplication.exit(EXIT_FAILURE)
 
 
 def main():
     app = startApplication("process-a")
-    key, write = parseArguments()
+    key, text, imageFile = parseArguments()
     quitOnTerminationSignals(app)
     widget = Widget_PA(key)
     widget.show()
-    if write is not None:
+    if text is not None or imageFile:
         # From the event loop, so that a termination signal is never missed.
-        QTimer.singleShot(0, lambda: writeAtStartUp(widget, write))
+        QTimer.singleShot(0, lambda: writeAtStartUp(widget, text, imageFile))
     sys.exit(app.exec_())
 
 

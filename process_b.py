@@ -3,21 +3,22 @@
 PyQt5 port of the blog's Widget_PB; it also shows an image that process A or
 Qt's Shared Memory example (corelib/ipc/sharedmemory) shares."""
 
-import os
 import sys
 
 from PyQt5.QtCore import (QBuffer, QByteArray, QCommandLineOption, QCommandLineParser,
                           QCoreApplication, QDataStream, pyqtSlot)
-from PyQt5.QtGui import QImage, QImageWriter, QPixmap
+from PyQt5.QtGui import QImageWriter
 from PyQt5.QtWidgets import QWidget
 
 from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, asQString, formClass
 from qtipc.program import (EXIT_FAILURE, parseOptions, printError, quitOnTerminationSignals,
-                           startApplication, usageError)
-from qtipc.shared_memory import SharedMemory, readTextOrImage, sharedMemoryKeyOption
+                           sharedMemoryKeyOption, startApplication, usageError, writeFully)
+from qtipc.images import ImageShowing
+from qtipc.segment_format import SegmentFormat
+from qtipc.shared_memory import SharedMemory
 
 
-class Widget_PB(QWidget):
+class Widget_PB(ImageShowing, QWidget):
 
     def __init__(self, key=DEFAULT_SHARED_MEMORY_KEY, parent=None):
         super().__init__(parent)
@@ -25,41 +26,54 @@ class Widget_PB(QWidget):
         self.ui.setupUi(self)
         self.m_key = key
         self.m_sharedMemory = SharedMemory()
+        self.m_format = SegmentFormat()
         self.m_errorString = ""
 
     def loadStrFromMemory(self):
-        """The text in the segment of the key, or the QImage there; on failure,
-        the reason, which errorString() then also returns."""
+        """The text in the segment of the key; on failure, as in the blog,
+        the reason, which errorString() then returns too."""
         self.m_errorString = ""
-        # 1. Set the key of the shared memory (a new QSharedMemory each time: see renewed())
-        self.m_sharedMemory = self.m_sharedMemory.renewed(self)
+        # 1、设置共享内存的标志名 (1. Set the key of the shared memory)
+        self.m_sharedMemory = self.freshSharedMemory()
         self.m_sharedMemory.setKey(self.m_key)
-        # 2. Attach this process to the shared memory
+        # 2、将共享内存与该进程绑定 (2. Attach this process to the shared memory)
         if not self.m_sharedMemory.attachToWritten():
             return self.showError(self.tr("Unable to attach to shared memory segment."))
-        # Read the data out of shared memory
+        # 从共享内存中读取数据 (Read the data out of the shared memory)
         buffer = QBuffer()
         in_ = QDataStream(buffer)
 
-        # 3. Lock the shared memory
-        error = self.m_sharedMemory.lockWhenFree()
-        if error:
-            self.m_sharedMemory.detach()
-            return self.showError(error)
-        # 4. Take the data out of the shared memory: the segment itself, not a copy
+        # 3、将共享内存上锁 (3. Lock the shared memory)
+        if not self.m_sharedMemory.lockWhenFree():
+            self.m_sharedMemory.detachWhenFree()
+            return self.showError(self.m_sharedMemory.errorString())
+        # 4、从共享内存中取数据 (4. Take the data out: the segment itself, not a copy)
         segment = self.m_sharedMemory.constView()
         buffer.setData(QByteArray.fromRawData(segment))
         buffer.open(QBuffer.ReadOnly)
-        # in >> str, checked: exactly one QString; or in >> image, as Qt's example shares one
-        data, error = readTextOrImage(in_, segment)
-        # 5. Unlock the shared memory when done with it
+        text = self.m_format.readText(in_, segment)  # in >> str, checked
+        # 5、使用完后将共享内存解锁 (5. Unlock the shared memory when done with it)
         self.m_sharedMemory.unlock()
-        # 6. Detach this process from the shared memory
-        self.m_sharedMemory.detach()
-        return self.showError(error) if error else data
+        # 6、将共享内存与该进程分离 (6. Detach this process from the shared memory)
+        self.m_sharedMemory.detachWhenFree()
+        return text if text is not None else self.showError(self.m_format.errorString())
+
+    @pyqtSlot()
+    def on_pushButton_clicked(self):
+        text = self.loadStrFromMemory()
+        if self.m_format.error() == SegmentFormat.HoldsImage and self.showImageFromMemory():
+            return  # not a text: the image Qt's example shares
+        self.ui.textEdit.setPlainText(asQString(self.errorString() or text))
+        self.ui.stackedWidget.setCurrentWidget(self.ui.textEdit)
+
+    def freshSharedMemory(self):
+        """A new SharedMemory for each read (SharedMemory.renewed() says why)."""
+        memory = self.m_sharedMemory.renewed(self)
+        memory.notice.connect(printError)  # who holds a lock a read waits for
+        return memory
 
     def errorString(self):
-        """Why the last loadStrFromMemory() failed; "" when it did not."""
+        """Why the last read failed; "" when it did not."""
         return self.m_errorString
 
     def showError(self, message):
@@ -67,21 +81,11 @@ class Widget_PB(QWidget):
         self.m_errorString = message
         return message
 
-    @pyqtSlot()
-    def on_pushButton_clicked(self):
-        data = self.loadStrFromMemory()
-        if isinstance(data, QImage):
-            self.ui.imageLabel.setPixmap(QPixmap.fromImage(data))
-            self.ui.stackedWidget.setCurrentWidget(self.ui.imageArea)
-        else:
-            self.ui.textEdit.setPlainText(asQString(data))
-            self.ui.stackedWidget.setCurrentWidget(self.ui.textEdit)
-
 
 def parseArguments():
-    """The key and what to do instead of opening a window: (key, None) for
-    the window, (key, a function of the widget returning the exit status)
-    for --print or --save-image; exits with a message on bad options."""
+    """The key, and what to do instead of opening a window: "print",
+    "save-image" with its file name, or neither (None, None); exits with a
+    message on bad options."""
     translate = QCoreApplication.translate
     parser = QCommandLineParser()
     parser.setApplicationDescription(translate(
@@ -102,38 +106,28 @@ def parseArguments():
                                 "exit; if it cannot be read or saved, or the segment holds a "
                                 "text, say why on standard error and exit with status 1."),
         translate("Widget_PB", "file"))
-    parser.addOption(keyOption)
-    parser.addOption(printOption)
-    parser.addOption(saveImageOption)
+    for option in (keyOption, printOption, saveImageOption):
+        parser.addOption(option)
     parseOptions(parser)
-    key = parser.value(keyOption)
-    error = None
-    if not key:
-        error = translate("Widget_PB", "The key must not be empty.")
-    elif parser.positionalArguments():
-        error = arg(translate("Widget_PB", "Unexpected argument: %1"),
-                    parser.positionalArguments()[0])
-    elif parser.isSet(printOption) and parser.isSet(saveImageOption):
-        error = translate("Widget_PB", "Give either --print or --save-image, not both.")
-    elif parser.isSet(saveImageOption) and not parser.value(saveImageOption):
-        error = translate("Widget_PB", "The file name for --save-image must not be empty.")
-    if error:
-        usageError(error)
+    if not parser.value(keyOption):
+        usageError(translate("Widget_PB", "The key must not be empty."))
+    if parser.positionalArguments():
+        usageError(arg(translate("Widget_PB", "Unexpected argument: %1"),
+                       parser.positionalArguments()[0]))
+    if parser.isSet(printOption) and parser.isSet(saveImageOption):
+        usageError(translate("Widget_PB", "Give either --print or --save-image, not both."))
+    if parser.isSet(saveImageOption) and not parser.value(saveImageOption):
+        usageError(translate("Widget_PB", "The file name for --save-image must not be empty."))
+    readOnce = "print" if parser.isSet(printOption) else None
     if parser.isSet(saveImageOption):
-        fileName = parser.value(saveImageOption)
-        return key, lambda widget: saveImageFromMemory(widget, fileName)
-    return key, printStrFromMemory if parser.isSet(printOption) else None
+        readOnce = "save-image"
+    return parser.value(keyOption), readOnce, parser.value(saveImageOption)
 
 
 def printStrFromMemory(widget):
     """--print: the exit status."""
     text = widget.loadStrFromMemory()
     if widget.errorString():
-        return EXIT_FAILURE
-    if isinstance(text, QImage):
-        printError(arg(QCoreApplication.translate(
-            "Widget_PB", "The shared memory segment holds an image (%1x%2 pixels), not a text; "
-                         "save it with --save-image FILE."), text.width(), text.height()))
         return EXIT_FAILURE
     if not writeFully(sys.stdout.fileno(), text.encode("utf-8")):
         printError(QCoreApplication.translate(
@@ -144,43 +138,26 @@ def printStrFromMemory(widget):
 
 def saveImageFromMemory(widget, fileName):
     """--save-image: the exit status."""
-    translate = QCoreApplication.translate
-    image = widget.loadStrFromMemory()
-    if widget.errorString():
-        return EXIT_FAILURE
-    if not isinstance(image, QImage):
-        printError(translate("Widget_PB", "The shared memory segment holds a text, not an "
-                                          "image; read it with --print."))
+    image = widget.loadImageFromMemory()
+    if image is None:
         return EXIT_FAILURE
     writer = QImageWriter(fileName, b"png")
     if not writer.write(image):
-        printError(arg(translate("Widget_PB", "Cannot save the image to %1: %2"), fileName,
-                       writer.errorString()))
+        printError(arg(QCoreApplication.translate("Widget_PB", "Cannot save the image to %1: %2"),
+                       fileName, writer.errorString()))
         return EXIT_FAILURE
     return 0
 
 
-def writeFully(fd, data):
-    """Writes all of `data` to `fd`; False when the reader went away first.
-    (A buffered sys.stdout write would report a short count, not an error.)"""
-    with memoryview(data) as view:
-        try:
-            while view:
-                view = view[os.write(fd, view):]
-        except OSError:
-            return False
-    return True
-
-
 def main():
-    if {"--print", "--save-image"} & {argument.split("=")[0] for argument in sys.argv[1:]}:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no window: no display needed
-    app = startApplication("process-b")
-    key, readOnce = parseArguments()
+    app = startApplication("process-b", windowless=("--print", "--save-image"))
+    key, readOnce, fileName = parseArguments()
     quitOnTerminationSignals(app)
     widget = Widget_PB(key)
-    if readOnce is not None:
-        sys.exit(readOnce(widget))
+    if readOnce == "print":
+        sys.exit(printStrFromMemory(widget))
+    if readOnce == "save-image":
+        sys.exit(saveImageFromMemory(widget, fileName))
     widget.show()
     sys.exit(app.exec_())
 

@@ -119,7 +119,7 @@ def makeImage(pixels, path):
 
 def readImage(reader):
     """The image process B reads from the segment."""
-    return reader.loadStrFromMemory()
+    return reader.loadImageFromMemory()
 
 
 def imageRow(writer, reader, pixels, count):

@@ -8,10 +8,10 @@ a reply is in, from the bytes alone, and whether it is exactly one whole
 fortune.
 """
 
-from PyQt5.QtCore import QByteArray, QCoreApplication, QDataStream
+from PyQt5.QtCore import QByteArray, QCoreApplication, QDataStream, QIODevice
 from PyQt5.QtNetwork import QLocalSocket
 
-from qtipc import arg
+from qtipc import arg, asQString
 
 QT4, QT5_6, QT5_10, QT6_7 = "qt4", "qt5.6", "qt5.10", "qt6.7"
 
@@ -39,6 +39,45 @@ _PREFERENCE = (QT5_10, QT5_6, QT4, QT6_7)
 def utf16Length(text):
     """QString::size(): the number of UTF-16 code units."""
     return len(text.encode("utf-16-be")) // 2
+
+
+# How the C++ servers after the blog's frame a fortune, each in its own
+# QDataStream lines (the blog's Qt 4 lines stand in Server.sendFortune).
+# asQString() hands QDataStream the text exactly (PyQt5 would drop a
+# leading U+FEFF from some).
+
+def frameAsQt5_6(fortune):
+    """Qt 5.6.3 to 5.9: a quint32 count of the bytes that follow."""
+    block = QByteArray()
+    out = QDataStream(block, QIODevice.WriteOnly)
+    out.setVersion(QDataStream.Qt_5_6)
+    out.writeUInt32(0)
+    out.writeQString(asQString(fortune))
+    out.device().seek(0)
+    out.writeUInt32(block.size() - 4)
+    return block
+
+
+def frameAsQt5_10(fortune):
+    """Qt 5.10 to 6.6: a quint32 count of the QString's characters."""
+    block = QByteArray()
+    out = QDataStream(block, QIODevice.WriteOnly)
+    out.setVersion(QDataStream.Qt_5_10)
+    out.writeUInt32(utf16Length(fortune))
+    out.writeQString(asQString(fortune))
+    return block
+
+
+def frameAsQt6_7(fortune):
+    """Qt 6.7 and later: the QString alone (as Qt_5_15 writes it)."""
+    block = QByteArray()
+    out = QDataStream(block, QIODevice.WriteOnly)
+    out.setVersion(QDataStream.Qt_5_15)
+    out.writeQString(asQString(fortune))
+    return block
+
+
+LATER_FRAMINGS = {QT5_6: frameAsQt5_6, QT5_10: frameAsQt5_10, QT6_7: frameAsQt6_7}
 
 
 # What a FortuneReply is judged to be.

@@ -13,10 +13,10 @@ import os
 import signal
 import sys
 
-from PyQt5.QtCore import (QCoreApplication, QLibraryInfo, QLocale,
-                          QSocketNotifier, QTimer, QTranslator)
+from PyQt5.QtCore import (QCommandLineOption, QCoreApplication, QEventLoop, QLibraryInfo,
+                          QLocale, QSocketNotifier, QTimer, QTranslator)
 
-from qtipc import __version__, arg
+from qtipc import DEFAULT_SHARED_MEMORY_KEY, __version__, arg
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -31,13 +31,17 @@ _TEXT_ONLY = {"-h", "-?", "--help", "-help", "--help-all", "-v", "--version"}
 _HEADLESS_PLATFORMS = ("offscreen", "minimal")
 
 
-def startApplication(applicationName):
+def startApplication(applicationName, windowless=()):
     """The program's application, with its translations installed (before
     any window is built or option parsed). A QApplication, except when the
     command line asks only for help or the version, or no window can be
     opened: then a QCoreApplication, so that the options are still parsed
     and answered (QApplication would abort), and parseOptions() says why no
-    window comes."""
+    window comes. With one of the `windowless` options (which open no
+    window), no display is needed: Qt's platform is then offscreen unless
+    one is chosen."""
+    if set(windowless) & {argument.split("=")[0] for argument in sys.argv[1:]}:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if _TEXT_ONLY.intersection(sys.argv[1:]) or not _displayAvailable():
         app = QCoreApplication(sys.argv)
     else:
@@ -110,6 +114,15 @@ def parseOptions(parser):
         sys.exit(EXIT_FAILURE)
 
 
+def sharedMemoryKeyOption():
+    """The --key option process A and process B take."""
+    translate = QCoreApplication.translate
+    return QCommandLineOption(
+        "key", arg(translate("Program", "Shared memory key (default: %1)."),
+                   DEFAULT_SHARED_MEMORY_KEY),
+        translate("Program", "key"), DEFAULT_SHARED_MEMORY_KEY)
+
+
 def _isGuiApplication():
     from PyQt5.QtGui import QGuiApplication
     return isinstance(QCoreApplication.instance(), QGuiApplication)
@@ -169,3 +182,74 @@ def quitOnTerminationSignals(app):
                           lambda *_: QTimer.singleShot(0, QCoreApplication.quit))
     # Kept as long as the application.
     app._terminationSignalWakeup = (readFd, writeFd, keep, notifier)
+
+
+class _Quitting:
+    """Whether the application has been told to quit during a wait."""
+    seen = False
+
+
+def waitWithEvents(ms):
+    """Waits `ms` milliseconds with the event loop running, so that windows
+    repaint and termination signals are handled (not user input, which could
+    start another write meanwhile). False, at once, once the application has
+    been told to quit (its quit() ends this wait early too)."""
+    if _Quitting.seen:
+        return False
+    loop = QEventLoop()
+    timer = QTimer(singleShot=True)
+    timer.timeout.connect(lambda: loop.exit(1))
+    timer.start(ms)
+    _Quitting.seen = loop.exec_(QEventLoop.ExcludeUserInputEvents) != 1
+    return not _Quitting.seen
+
+
+def stopWaiting():
+    """Makes every later waitWithEvents() return False at once."""
+    _Quitting.seen = True
+
+
+def readStandardInput():
+    """All of standard input; Ctrl+C or SIGTERM while it is read ends the
+    program (exit 1) before anything is written."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        return sys.stdin.buffer.read()
+    except KeyboardInterrupt:
+        sys.exit(EXIT_FAILURE)
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def readTextFile(path):
+    """The UTF-8 text of `path` (- for standard input); exits 1 when it
+    cannot be read or is not UTF-8."""
+    translate = QCoreApplication.translate
+    try:
+        if path == "-":
+            data = readStandardInput()
+        else:
+            with open(path, "rb") as file:
+                data = file.read()
+    except OSError as error:
+        printError(arg(translate("Program", "Cannot read %1: %2"), path,
+                       error.strerror or error))
+        sys.exit(EXIT_FAILURE)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        printError(arg(translate("Program", "%1 is not UTF-8 text (byte %2 is invalid)."),
+                       path, error.start))
+        sys.exit(EXIT_FAILURE)
+
+
+def writeFully(fd, data):
+    """Writes all of `data` to `fd`; False when the reader went away first.
+    (A buffered sys.stdout write would report a short count, not an error.)"""
+    with memoryview(data) as view:
+        try:
+            while view:
+                view = view[os.write(fd, view):]
+        except OSError:
+            return False
+    return True

@@ -23,8 +23,8 @@ from peers import HELPERS, missingPeer  # noqa: E402
 # through setup.cfg's pythonpath.
 from testbed import sysv  # noqa: E402
 from testbed.oracle import layout  # noqa: E402
-from testbed.processes import (TIMEOUT, Processes, readLine, socketPath, startXvfb,  # noqa: E402
-                               uniqueName, waitUntilServing)
+from testbed.processes import (TIMEOUT, Processes, readLine, readStderr, socketPath,  # noqa: E402
+                               startXvfb, uniqueName, waitUntilServing)
 from testbed.programs import REPO, script  # noqa: E402
 
 
@@ -242,3 +242,68 @@ def ipc(processes, tmp_path):
     tracker = Ipc(processes, str(tmp_path))
     yield tracker
     tracker.finish()
+
+
+# --- Qt 6 peers: PySide6, in processes of their own ----------------------------------
+# Used by test_qt6_fortune.py. PySide6 is never imported here: a test
+# process holds PyQt5's Qt 5, and one process cannot hold both.
+
+_pyside6Problem = []  # asked once per test session: what keeps PySide6 from running
+
+
+@pytest.fixture
+def qt6Python():
+    """The interpreter that runs the Qt 6 helper programs: this one, if
+    PySide6 (PySide6-Essentials is enough) imports in a process of its own;
+    see missingPeer() for when it does not."""
+    if not _pyside6Problem:
+        check = subprocess.run(
+            [sys.executable, "-c", "import PySide6.QtNetwork, PySide6.QtWidgets"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
+        lines = check.stderr.decode(errors="replace").strip().splitlines()
+        _pyside6Problem.append(lines[-1] if check.returncode else "")
+    if _pyside6Problem[0]:
+        missingPeer("Qt 6 peer: PySide6 does not import in {} ({}); pip install "
+                    "PySide6-Essentials, or pip install '.[test]'".format(
+                        sys.executable, _pyside6Problem[0]))
+    return sys.executable
+
+
+@pytest.fixture
+def qt6FortuneServer(processes, privateTmp, qt6Python):
+    """Starts tests/helpers/qt6_fortune_server.py (Qt 6's Local Fortune
+    Server) on a unique name under the private TMPDIR; returns its socket
+    path once it says it listens. At the end, SIGTERM presses its Stop
+    Listening: it must quit with status 0 and leave no socket file."""
+    started = []
+
+    def start():
+        name = uniqueName("qt6-fortune")
+        process = processes.start([qt6Python, os.path.join(HELPERS, "qt6_fortune_server.py"),
+                                   "--name", name], env={"TMPDIR": privateTmp})
+        path = socketPath(name, privateTmp)
+        line = readLine(process)
+        assert line == "listening on {}\n".format(path), (line, readStderr(process))
+        started.append((process, path))
+        return path
+
+    yield start
+    running = [(process, path) for process, path in started if process.poll() is None]
+    processes.stopAll()
+    for process, path in running:
+        assert process.returncode == 0, "Qt 6 server did not quit cleanly on SIGTERM"
+        assert not os.path.exists(path), "socket file left behind: " + path
+
+
+@pytest.fixture
+def qt6FortuneClient(processes, qt6Python):
+    """Runs tests/helpers/qt6_fortune_client.py (Qt 6's Local Fortune
+    Client) against a socket path to its end: (exit status, what it printed
+    on stdout, on stderr). Status 0: stdout is the fortune its label shows,
+    then a newline; 1: it showed none, and stderr says why."""
+    def fetch(path):
+        process = processes.start([qt6Python, os.path.join(HELPERS, "qt6_fortune_client.py"),
+                                   "--name", path])
+        out, err = process.communicate(timeout=TIMEOUT)
+        return process.returncode, out.decode("utf-8"), err.decode("utf-8", errors="replace")
+    return fetch

@@ -32,19 +32,22 @@ def decodeAs(reply, wire):
 
 
 @pytest.mark.parametrize("wire", WIRES)
-def test_frame_matches_the_cpp_bytes(wire):
-    from fortune_server import FRAMINGS
-
-    frame = FRAMINGS[wire][0]
+def test_frame_matches_the_cpp_bytes(qtbot, serverWindow, privateTmp, wire):
+    name = uniqueName("fortune")
+    server = serverWindow(name, wire)
+    path = socketPath(name, privateTmp)
     for text in TEXTS:
-        assert bytes(frame(text)) == encode(text, wire), repr(text)
+        server.fortunes = [text]
+        assert fetchServed(qtbot, path) == encode(text, wire), repr(text)
 
 
-def test_a_leading_bom_beside_an_emoji_is_framed_whole():
-    from fortune_server import frameAsQt4, frameAsQt5_10
-    from qtipc.fortune_wire import FORTUNE, FortuneReply
+def test_a_leading_bom_beside_an_emoji_is_framed_whole(qtbot, serverWindow, privateTmp):
+    from qtipc.fortune_wire import FORTUNE, FortuneReply, frameAsQt5_10
 
-    assert bytes(frameAsQt4("\ufeff\U0001F600")).hex() == "000a00000006feffd83dde00"
+    name = uniqueName("fortune")
+    server = serverWindow(name)
+    server.fortunes = ["\ufeff\U0001F600"]
+    assert fetchServed(qtbot, socketPath(name, privateTmp)).hex() == "000a00000006feffd83dde00"
     reply = FortuneReply()
     reply.feed(bytes(frameAsQt5_10("\ufeff\U0001F600")))
     reply.serverClosed()
@@ -53,17 +56,18 @@ def test_a_leading_bom_beside_an_emoji_is_framed_whole():
 
 
 def test_every_layout_has_a_framing():
-    from fortune_server import FRAMINGS
-    from qtipc.fortune_wire import LAYOUTS
+    from fortune_server import FRAMED_AS_BY
+    from qtipc.fortune_wire import LATER_FRAMINGS, LAYOUTS, QT4
 
-    assert list(FRAMINGS) == list(LAYOUTS) == list(WIRES)
+    assert list(FRAMED_AS_BY) == list(LAYOUTS) == list(WIRES)
+    assert set(LATER_FRAMINGS) == set(LAYOUTS) - {QT4}
 
 
-def test_qt4_refuses_what_its_quint16_cannot_count():
-    from fortune_server import frameAsQt4
-
+def test_qt4_refuses_what_its_quint16_cannot_count(qapp, serverWindow):
+    server = serverWindow(uniqueName("fortune"))
+    server.fortunes = ["x" * 40000]
     with pytest.raises(OverflowError):
-        frameAsQt4("x" * 40000)
+        server.sendFortune()
 
 
 @pytest.mark.parametrize("wire", WIRES)
@@ -426,7 +430,7 @@ def test_without_unix_modules_it_serves_refuses_and_clears(fortuneServer, proces
 
 def test_start_up_imports_only_what_listening_needs():
     code = ("import sys, fortune_server\n"
-            "print(' '.join(m for m in ('random', 'socket', 'fcntl', 'ctypes', 'stat',"
+            "print(' '.join(m for m in ('socket', 'fcntl', 'ctypes', 'stat',"
             " 'PyQt5.uic') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60, cwd=REPO)

@@ -569,7 +569,7 @@ def test_reader_takes_the_zeros_of_page_rounding_only_where_qt_rounds(monkeypatc
     # a text is followed by zeros there; elsewhere a segment is as long as
     # its data, and bytes after the text mean it is not just a text.
     from PyQt5.QtCore import QBuffer, QByteArray, QDataStream
-    from qtipc import shared_memory
+    from qtipc import segment_format
 
     padded = layout(text).ljust(4096, b"\0")
 
@@ -577,11 +577,12 @@ def test_reader_takes_the_zeros_of_page_rounding_only_where_qt_rounds(monkeypatc
         data = QByteArray(padded)
         buffer = QBuffer(data)
         buffer.open(QBuffer.ReadOnly)
-        return shared_memory.readOneQString(QDataStream(buffer), padded)
+        reader = segment_format.SegmentFormat()
+        return reader.readText(QDataStream(buffer), padded), reader.errorString()
 
-    monkeypatch.setattr(shared_memory, "SEGMENT_PAGE_SIZE", 4096)
+    monkeypatch.setattr(segment_format, "SEGMENT_PAGE_SIZE", 4096)
     assert read() == (text, "")
-    monkeypatch.setattr(shared_memory, "SEGMENT_PAGE_SIZE", None)
+    monkeypatch.setattr(segment_format, "SEGMENT_PAGE_SIZE", None)
     assert read()[1] in ("Nothing has been written to the shared memory segment yet.",
                          "The shared memory segment does not hold just a text: {} bytes "
                          "follow it.".format(4096 - len(layout(text))))

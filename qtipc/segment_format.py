@@ -1,0 +1,168 @@
+"""What a shared-memory segment holds, one place for it, as qtipc.fortune_wire
+is for the fortunes: a text as the blog's `out << str` writes it (a quint32
+byte length, then UTF-16BE), or an image as Qt's Shared Memory example's
+`out << image` writes it (a qint32 1, then a PNG: qtipc.images).
+
+`SegmentFormat` checks a text before process A touches anything, and reads
+what process B finds, in Qt's shape: an operation returns its result (None
+or False when it fails) and error() and errorString() say why."""
+
+import sys
+
+from PyQt5.QtCore import QCoreApplication, QDataStream
+
+from qtipc import arg
+from qtipc.images import QIMAGE_STREAM_START, ImageReader, damagedImageMessage
+
+# The largest segment a QByteArray, and so QBuffer and QSharedMemory, can hold.
+MAX_SIZE = 0x7fffffff - 32
+
+# Where Qt rounds a segment's size() up to whole pages (Windows: a multiple
+# of 4 KiB), a text is followed by the rounding's zeros, which are not data.
+SEGMENT_PAGE_SIZE = 4096 if sys.platform == "win32" else None
+
+
+def tr(text):
+    return QCoreApplication.translate("SegmentFormat", text)
+
+
+class SegmentFormat:
+    NoError, HoldsImage, HoldsText, NotData = range(4)
+
+    def __init__(self):
+        self.m_error = self.NoError
+        self.m_errorString = ""
+
+    def error(self):
+        return self.m_error
+
+    def errorString(self):
+        return self.m_errorString
+
+    def fail(self, error, message):
+        self.m_error, self.m_errorString = error, message
+        return None
+
+    def canHoldText(self, text):
+        """False (errorString() says why) for a text no segment can share:
+        checked before anything is touched, so the previous one stays."""
+        self.m_error, self.m_errorString = self.NoError, ""
+        try:
+            size = 4 + len(text.encode("utf-16-be"))
+        except UnicodeEncodeError:
+            return bool(self.fail(self.NotData, tr(
+                "The text is not valid Unicode (it holds unpaired surrogates); nothing was "
+                "written.")))
+        if size > MAX_SIZE:
+            return bool(self.fail(self.NotData, tr(
+                "The text is too long for shared memory; nothing was written.")))
+        return True
+
+    @staticmethod
+    def holdsImage(segment):
+        """True when `segment` (bytes-like) starts as `out << image` starts."""
+        with memoryview(segment) as view:
+            return bytes(view[:len(QIMAGE_STREAM_START)]) == QIMAGE_STREAM_START
+
+    def readText(self, stream, segment):
+        """in >> str, checked and without copies: the text when the segment's
+        bytes (`segment`, read by the QDataStream `stream`) are exactly one
+        serialized QString, else None.
+
+        The stream reads the length and steps over the text, which is decoded
+        straight from the segment: readQString() would make a QString and
+        PyQt convert it, 3 to 10 times slower. The length field is read again
+        at the end: a writer that does not take the lock writes it last (see
+        SharedMemory.copyFrom)."""
+        self.m_error, self.m_errorString = self.NoError, ""
+        if self.holdsImage(segment):
+            size = ImageReader.fromSegment(segment).size()
+            if not size.isValid():
+                return self.fail(self.NotData, damagedImageMessage())
+            return self.fail(self.HoldsImage, arg(tr(
+                "The shared memory segment holds an image (%1x%2 pixels), not a text; save it "
+                "with --save-image FILE."), size.width(), size.height()))
+        if _markerWithoutPng(segment):
+            return self.fail(self.NotData, neitherMessage())
+        with memoryview(segment) as view:
+            length = bytes(view[:4])
+            text = _readQStringFrom(stream, view)
+            pos = stream.device().pos()
+            size = pos if _isPageRounding(view, pos) else len(view)
+            error = _notOneQString(size, length, text, stream.status(), pos, bytes(view[:4]))
+        return self.fail(self.NotData, error) if error else text
+
+    def readImage(self, stream, segment):
+        """in >> image, checked: the QImage, or None."""
+        self.m_error, self.m_errorString = self.NoError, ""
+        if _markerWithoutPng(segment):
+            return self.fail(self.NotData, neitherMessage())
+        if not self.holdsImage(segment):
+            return self.fail(self.HoldsText, tr(
+                "The shared memory segment holds a text, not an image; read it with --print."))
+        reader = ImageReader.fromSegment(segment)
+        image = reader.readFromStream(stream)
+        if image is None:
+            return self.fail(self.NotData, reader.errorString())
+        return image
+
+
+def neitherMessage():
+    return tr("The shared memory segment holds neither a text nor an image: it starts as Qt "
+              "writes an image, but no PNG follows.")
+
+
+def _markerWithoutPng(segment):
+    """`out << image`'s qint32 1 (never a QString's length, which is even),
+    without the PNG that should follow it."""
+    with memoryview(segment) as view:
+        return (bytes(view[:4]) == QIMAGE_STREAM_START[:4] and len(view) > 4
+                and not SegmentFormat.holdsImage(segment))
+
+
+def _isPageRounding(view, pos):
+    rest = len(view) - pos
+    return (SEGMENT_PAGE_SIZE is not None and 0 < rest < SEGMENT_PAGE_SIZE
+            and len(view) % SEGMENT_PAGE_SIZE == 0 and not any(view[pos:]))
+
+
+def _readQStringFrom(stream, view):
+    """The text, "" for a stream left at ReadPastEnd or ReadCorruptData,
+    None when it is not valid UTF-16."""
+    length = stream.readUInt32()
+    if length in (0, 0xffffffff):  # empty, or a null QString
+        return ""
+    if length % 2:
+        stream.setStatus(QDataStream.ReadCorruptData)
+        return ""
+    start = stream.device().pos()
+    if stream.skipRawData(min(length, len(view))) != length:
+        return ""
+    try:
+        return str(view[start:start + length], "utf-16-be")
+    except UnicodeDecodeError:
+        return None
+
+
+def _notOneQString(size, length, text, status, pos, lengthAgain):
+    """Why the segment's `size` bytes are not exactly one serialized QString,
+    or "" when they are."""
+    if size < 4:
+        return arg(tr("The shared memory segment is too small (%1 bytes) to hold a text."), size)
+    if length != lengthAgain or (length == bytes(4) and size > 4):
+        return tr("Nothing has been written to the shared memory segment yet.")
+    declared = int.from_bytes(length, "big")
+    if declared == 0xffffffff:  # a null QString
+        declared = 0
+    if status == QDataStream.ReadCorruptData:
+        return arg(tr("The shared memory segment does not hold a text: its length field (%1) "
+                      "is an odd number of bytes."), declared)
+    if status != QDataStream.Ok:
+        return arg(tr("The shared memory segment does not hold a whole text: its length field "
+                      "says %1 bytes, but only %2 follow it."), declared, size - 4)
+    if pos != size:
+        return arg(tr("The shared memory segment does not hold just a text: %1 bytes follow "
+                      "it."), size - pos)
+    if text is None:
+        return tr("The shared memory segment does not hold valid UTF-16 text.")
+    return ""
