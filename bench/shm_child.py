@@ -13,7 +13,7 @@ the text read must equal the text written, or the size gets an error.
 
 With --image-pixels N, one more row: an image of about N pixels (a PNG file
 made here once) shared as Qt's Shared Memory example shares it,
-Widget_PA.loadFromFile(file) plus Widget_PB.loadStrFromMemory(), beside its
+Widget_PA.loadFromFile(file) plus Widget_PB.loadImageFromMemory(), beside its
 floor: the example's own format work with no shared memory (QImage.load, out
 << image into a QBuffer, in >> image out of it), which both sides pay. The
 example itself has no command line to time, so this floor stands in for it.
@@ -96,7 +96,7 @@ def makeImage(pixels, path):
 
 
 def imageRoundTrips(widgets, pixels, count, directory):
-    """The image row: loadFromFile + loadStrFromMemory against the floor."""
+    """The image row: loadFromFile + loadImageFromMemory against the floor."""
     from PyQt5.QtCore import QBuffer, QDataStream
     from PyQt5.QtGui import QImage
     path = os.path.join(directory, "bench-image.png")
@@ -120,7 +120,7 @@ def imageRoundTrips(widgets, pixels, count, directory):
         entry["bytes"] = int(buffer.size())
         ok = writer.loadFromFile(path)
         t2 = time.perf_counter_ns()
-        shared = reader.loadStrFromMemory()
+        shared = reader.loadImageFromMemory()
         t3 = time.perf_counter_ns()
         if not ok or not isinstance(shared, QImage):
             entry["errors"].append("image round trip failed: {}".format(
