@@ -18,12 +18,11 @@ QIMAGE_STREAM_START = b"\x00\x00\x00\x01" + b"\x89PNG\r\n\x1a\n"
 HEADER_BYTES = 4096
 
 
-def tr(text):
-    return QCoreApplication.translate("ImageReader", text)
+translate = QCoreApplication.translate
 
 
 def damagedImageMessage():
-    return tr("The shared memory segment holds a damaged image: it starts as Qt writes an "
+    return translate("ImageReader", "The shared memory segment holds a damaged image: it starts as Qt writes an "
               "image, but its PNG cannot be read.")
 
 
@@ -60,10 +59,10 @@ class ImageReader(QImageReader):
         if not image.isNull():
             return image
         if self.error() == QImageReader.FileNotFoundError:
-            self.m_errorString = arg(tr("Cannot read %1: %2"), self.fileName(),
+            self.m_errorString = arg(translate("ImageReader", "Cannot read %1: %2"), self.fileName(),
                                      super().errorString())
         else:
-            self.m_errorString = tr("Selected file is not an image, please select another.")
+            self.m_errorString = translate("ImageReader", "Selected file is not an image, please select another.")
         return None
 
     def readFromStream(self, stream):

@@ -22,8 +22,7 @@ MAX_SIZE = 0x7fffffff - 32
 SEGMENT_PAGE_SIZE = 4096 if sys.platform == "win32" else None
 
 
-def tr(text):
-    return QCoreApplication.translate("SegmentFormat", text)
+translate = QCoreApplication.translate
 
 
 class SegmentFormat:
@@ -50,11 +49,11 @@ class SegmentFormat:
         try:
             size = 4 + len(text.encode("utf-16-be"))
         except UnicodeEncodeError:
-            return bool(self.fail(self.NotData, tr(
+            return bool(self.fail(self.NotData, translate("SegmentFormat",
                 "The text is not valid Unicode (it holds unpaired surrogates); nothing was "
                 "written.")))
         if size > MAX_SIZE:
-            return bool(self.fail(self.NotData, tr(
+            return bool(self.fail(self.NotData, translate("SegmentFormat",
                 "The text is too long for shared memory; nothing was written.")))
         return True
 
@@ -79,7 +78,7 @@ class SegmentFormat:
             size = ImageReader.fromSegment(segment).size()
             if not size.isValid():
                 return self.fail(self.NotData, damagedImageMessage())
-            return self.fail(self.HoldsImage, arg(tr(
+            return self.fail(self.HoldsImage, arg(translate("SegmentFormat",
                 "The shared memory segment holds an image (%1x%2 pixels), not a text; save it "
                 "with --save-image FILE."), size.width(), size.height()))
         if _markerWithoutPng(segment):
@@ -98,7 +97,7 @@ class SegmentFormat:
         if _markerWithoutPng(segment):
             return self.fail(self.NotData, neitherMessage())
         if not self.holdsImage(segment):
-            return self.fail(self.HoldsText, tr(
+            return self.fail(self.HoldsText, translate("SegmentFormat",
                 "The shared memory segment holds a text, not an image; read it with --print."))
         reader = ImageReader.fromSegment(segment)
         image = reader.readFromStream(stream)
@@ -108,7 +107,7 @@ class SegmentFormat:
 
 
 def neitherMessage():
-    return tr("The shared memory segment holds neither a text nor an image: it starts as Qt "
+    return translate("SegmentFormat", "The shared memory segment holds neither a text nor an image: it starts as Qt "
               "writes an image, but no PNG follows.")
 
 
@@ -148,21 +147,21 @@ def _notOneQString(size, length, text, status, pos, lengthAgain):
     """Why the segment's `size` bytes are not exactly one serialized QString,
     or "" when they are."""
     if size < 4:
-        return arg(tr("The shared memory segment is too small (%1 bytes) to hold a text."), size)
+        return arg(translate("SegmentFormat", "The shared memory segment is too small (%1 bytes) to hold a text."), size)
     if length != lengthAgain or (length == bytes(4) and size > 4):
-        return tr("Nothing has been written to the shared memory segment yet.")
+        return translate("SegmentFormat", "Nothing has been written to the shared memory segment yet.")
     declared = int.from_bytes(length, "big")
     if declared == 0xffffffff:  # a null QString
         declared = 0
     if status == QDataStream.ReadCorruptData:
-        return arg(tr("The shared memory segment does not hold a text: its length field (%1) "
+        return arg(translate("SegmentFormat", "The shared memory segment does not hold a text: its length field (%1) "
                       "is an odd number of bytes."), declared)
     if status != QDataStream.Ok:
-        return arg(tr("The shared memory segment does not hold a whole text: its length field "
+        return arg(translate("SegmentFormat", "The shared memory segment does not hold a whole text: its length field "
                       "says %1 bytes, but only %2 follow it."), declared, size - 4)
     if pos != size:
-        return arg(tr("The shared memory segment does not hold just a text: %1 bytes follow "
+        return arg(translate("SegmentFormat", "The shared memory segment does not hold just a text: %1 bytes follow "
                       "it."), size - pos)
     if text is None:
-        return tr("The shared memory segment does not hold valid UTF-16 text.")
+        return translate("SegmentFormat", "The shared memory segment does not hold valid UTF-16 text.")
     return ""

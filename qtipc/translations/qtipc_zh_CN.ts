@@ -4,17 +4,17 @@
 <context>
     <name>Client</name>
     <message>
-        <location filename="../../fortune_client.py" line="104"/>
+        <location filename="../../fortune_client.py" line="101"/>
         <source>The host was not found. Please check the host name and port settings.</source>
         <translation>找不到主机。请检查主机名和端口设置。</translation>
     </message>
     <message>
-        <location filename="../../fortune_client.py" line="107"/>
+        <location filename="../../fortune_client.py" line="104"/>
         <source>The connection was refused by the peer. Make sure the fortune server is running, and check that the host name and port settings are correct.</source>
         <translation>连接被对方拒绝。请确认 Fortune 服务器正在运行，并检查主机名和端口设置是否正确。</translation>
     </message>
     <message>
-        <location filename="../../fortune_client.py" line="112"/>
+        <location filename="../../fortune_client.py" line="109"/>
         <source>The following error occurred: %1.</source>
         <translation>发生以下错误：%1。</translation>
     </message>
@@ -44,12 +44,12 @@
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fortune_client.py" line="140"/>
+        <location filename="../../fortune_client.py" line="139"/>
         <source>Local Fortune client: fetches a fortune from a Local Fortune server.</source>
         <translation>Local Fortune 客户端：从 Local Fortune 服务器获取一条签语。</translation>
     </message>
     <message>
-        <location filename="../../fortune_client.py" line="142"/>
+        <location filename="../../fortune_client.py" line="141"/>
         <source>Server name to start with (default %1).</source>
         <translation>启动时使用的服务器名称（默认为 %1）。</translation>
     </message>
@@ -57,83 +57,195 @@
 <context>
     <name>FortuneReply</name>
     <message>
-        <location filename="../fortune_wire.py" line="175"/>
+        <location filename="../fortune_wire.py" line="214"/>
         <source>The server closed the connection after %1 bytes, before a whole fortune had arrived.</source>
         <translation>服务器在发送 %1 字节后关闭了连接，完整的签语尚未到达。</translation>
     </message>
     <message>
-        <location filename="../fortune_wire.py" line="178"/>
+        <location filename="../fortune_wire.py" line="217"/>
         <source>The server did not send a fortune within %1 seconds.</source>
         <translation>服务器在 %1 秒内没有发送签语。</translation>
     </message>
     <message>
-        <location filename="../fortune_wire.py" line="181"/>
+        <location filename="../fortune_wire.py" line="220"/>
         <source>The server sent %1 bytes, not a whole fortune, and then nothing for %2 seconds.</source>
         <translation>服务器发送了 %1 字节（不是一条完整的签语），之后 %2 秒内再无数据。</translation>
     </message>
     <message>
-        <location filename="../fortune_wire.py" line="185"/>
+        <location filename="../fortune_wire.py" line="224"/>
         <source>The server&apos;s reply is longer than %1 bytes; no fortune is that long.</source>
         <translation>服务器的回复超过 %1 字节；没有这么长的签语。</translation>
     </message>
     <message>
-        <location filename="../fortune_wire.py" line="188"/>
+        <location filename="../fortune_wire.py" line="227"/>
         <source>The server&apos;s reply is not a fortune in any known format (%1 bytes, starting %2).</source>
         <translation>服务器的回复不是任何已知格式的签语（%1 字节，开头为 %2）。</translation>
     </message>
 </context>
 <context>
+    <name>ImageReader</name>
+    <message>
+        <location filename="../images.py" line="25"/>
+        <source>The shared memory segment holds a damaged image: it starts as Qt writes an image, but its PNG cannot be read.</source>
+        <translation>共享内存段中的图像已损坏：其开头与 Qt 写入的图像相同，但其中的 PNG 无法读取。</translation>
+    </message>
+    <message>
+        <location filename="../images.py" line="62"/>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../images.py" line="65"/>
+        <source>Selected file is not an image, please select another.</source>
+        <translation>所选文件不是图像，请选择其他文件。</translation>
+    </message>
+</context>
+<context>
+    <name>ImageSharing</name>
+    <message>
+        <location filename="../images.py" line="155"/>
+        <source>Images (*.png *.xpm *.jpg)</source>
+        <translation>图像 (*.png *.xpm *.jpg)</translation>
+    </message>
+</context>
+<context>
+    <name>ImageShowing</name>
+    <message>
+        <location filename="../images.py" line="173"/>
+        <source>Unable to attach to shared memory segment.</source>
+        <translation>无法连接到共享内存段。</translation>
+    </message>
+</context>
+<context>
     <name>Program</name>
     <message>
-        <location filename="../program.py" line="107"/>
+        <location filename="../program.py" line="111"/>
         <source>Cannot open a window: no display (DISPLAY and WAYLAND_DISPLAY are not set). Run it on a desktop, or with -platform offscreen.</source>
         <translation>无法打开窗口：没有可用的显示（DISPLAY 和 WAYLAND_DISPLAY 均未设置）。请在桌面环境中运行，或加上 -platform offscreen 运行。</translation>
     </message>
     <message>
-        <location filename="../program.py" line="121"/>
+        <location filename="../program.py" line="134"/>
         <source>Try &apos;%1 --help&apos; for more information.</source>
         <translation>请尝试执行“%1 --help”以获取更多信息。</translation>
+    </message>
+    <message>
+        <location filename="../program.py" line="120"/>
+        <source>Shared memory key (default: %1).</source>
+        <translation>共享内存的键（默认为 %1）。</translation>
+    </message>
+    <message>
+        <location filename="../program.py" line="120"/>
+        <source>key</source>
+        <translation>键</translation>
+    </message>
+    <message>
+        <location filename="../program.py" line="235"/>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../program.py" line="241"/>
+        <source>%1 is not UTF-8 text (byte %2 is invalid).</source>
+        <translation>%1 不是 UTF-8 文本（第 %2 字节无效）。</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentFormat</name>
+    <message>
+        <location filename="../segment_format.py" line="52"/>
+        <source>The text is not valid Unicode (it holds unpaired surrogates); nothing was written.</source>
+        <translation>文本不是有效的 Unicode（含有未配对的代理项）；未写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../segment_format.py" line="56"/>
+        <source>The text is too long for shared memory; nothing was written.</source>
+        <translation>文本太长，共享内存放不下；未写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../segment_format.py" line="81"/>
+        <source>The shared memory segment holds an image (%1x%2 pixels), not a text; save it with --save-image FILE.</source>
+        <translation>共享内存段中是图像（%1x%2 像素），不是文本；请用 --save-image &lt;文件&gt; 保存。</translation>
+    </message>
+    <message>
+        <location filename="../segment_format.py" line="100"/>
+        <source>The shared memory segment holds a text, not an image; read it with --print.</source>
+        <translation>共享内存段中是文本，不是图像；请用 --print 读取。</translation>
+    </message>
+    <message>
+        <location filename="../segment_format.py" line="110"/>
+        <source>The shared memory segment holds neither a text nor an image: it starts as Qt writes an image, but no PNG follows.</source>
+        <translation>共享内存段中既不是文本也不是图像：其开头与 Qt 写入的图像相同，但后面没有 PNG 数据。</translation>
+    </message>
+    <message>
+        <location filename="../segment_format.py" line="150"/>
+        <source>The shared memory segment is too small (%1 bytes) to hold a text.</source>
+        <translation>共享内存段太小（%1 字节），容纳不下文本。</translation>
+    </message>
+    <message>
+        <location filename="../segment_format.py" line="152"/>
+        <source>Nothing has been written to the shared memory segment yet.</source>
+        <translation>共享内存段中还没有写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../segment_format.py" line="157"/>
+        <source>The shared memory segment does not hold a text: its length field (%1) is an odd number of bytes.</source>
+        <translation>共享内存段中不是文本：其长度字段（%1）是奇数个字节。</translation>
+    </message>
+    <message>
+        <location filename="../segment_format.py" line="160"/>
+        <source>The shared memory segment does not hold a whole text: its length field says %1 bytes, but only %2 follow it.</source>
+        <translation>共享内存段中不是完整的文本：长度字段为 %1 字节，但其后只有 %2 字节。</translation>
+    </message>
+    <message>
+        <location filename="../segment_format.py" line="163"/>
+        <source>The shared memory segment does not hold just a text: %1 bytes follow it.</source>
+        <translation>共享内存段中不只有文本：文本之后还有 %1 字节。</translation>
+    </message>
+    <message>
+        <location filename="../segment_format.py" line="166"/>
+        <source>The shared memory segment does not hold valid UTF-16 text.</source>
+        <translation>共享内存段中不是有效的 UTF-16 文本。</translation>
     </message>
 </context>
 <context>
     <name>Server</name>
     <message>
-        <location filename="../../fortune_server.py" line="90"/>
+        <location filename="../../fortune_server.py" line="44"/>
         <source>Unable to start the server: %1.</source>
         <translation>无法启动服务器：%1。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="106"/>
+        <location filename="../../fortune_server.py" line="60"/>
         <source>You&apos;ve been leading a dog&apos;s life. Stay off the furniture.</source>
         <translation>你一直过得像狗一样辛苦。别往沙发上跳了。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="107"/>
+        <location filename="../../fortune_server.py" line="61"/>
         <source>You&apos;ve got to think about tomorrow.</source>
         <translation>你得为明天打算打算了。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="108"/>
+        <location filename="../../fortune_server.py" line="62"/>
         <source>You will be surprised by a loud noise.</source>
         <translation>你会被一声巨响吓一跳。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="109"/>
+        <location filename="../../fortune_server.py" line="63"/>
         <source>You will feel hungry again in another hour.</source>
         <translation>再过一个小时你又会饿了。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="110"/>
+        <location filename="../../fortune_server.py" line="64"/>
         <source>You might have mail.</source>
         <translation>你可能有新邮件。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="111"/>
+        <location filename="../../fortune_server.py" line="65"/>
         <source>You cannot kill time without injuring eternity.</source>
         <translation>消磨时光，便是虚掷永恒。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="112"/>
+        <location filename="../../fortune_server.py" line="66"/>
         <source>Computers are not intelligent. They only think they are.</source>
         <translation>计算机并不聪明，只是自以为聪明。</translation>
     </message>
@@ -163,27 +275,27 @@
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="74"/>
+        <location filename="../../fortune_server.py" line="28"/>
         <source>the blog&apos;s Qt 4 server</source>
         <translation>博客中的 Qt 4 服务器</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="75"/>
+        <location filename="../../fortune_server.py" line="29"/>
         <source>Qt 5.6.3 to 5.9 servers</source>
         <translation>基于 Qt 5.6.3 至 5.9 的服务器</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="76"/>
+        <location filename="../../fortune_server.py" line="30"/>
         <source>Qt 5.10 to 6.6 servers</source>
         <translation>基于 Qt 5.10 至 6.6 的服务器</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="77"/>
+        <location filename="../../fortune_server.py" line="31"/>
         <source>Qt 6.7 and later servers</source>
         <translation>基于 Qt 6.7 及更高版本的服务器</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="99"/>
+        <location filename="../../fortune_server.py" line="53"/>
         <source>The server is running on
 %1
 Run the Fortune Client example now.
@@ -198,27 +310,27 @@ A Qt 5.10 to 6.6 C++ client, such as Debian&apos;s, needs --wire qt5.10.</source
 Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.10。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="143"/>
+        <location filename="../../fortune_server.py" line="107"/>
         <source>Local Fortune server: answers every connection with one fortune.</source>
         <translation>Local Fortune 服务器：为每个连接回答一条签语。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="145"/>
+        <location filename="../../fortune_server.py" line="109"/>
         <source>Listen on &lt;name&gt; (under the temporary directory unless it is an absolute path).</source>
         <translation>在 &lt;name&gt; 上监听（除非是绝对路径，否则位于临时目录下）。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="151"/>
+        <location filename="../../fortune_server.py" line="115"/>
         <source>Frame fortunes as &lt;layout&gt; says: %1. Default: %2. A Qt 5.10 to 6.6 C++ client, such as Debian&apos;s, needs qt5.10.</source>
         <translation>按 &lt;layout&gt; 指定的格式封装签语：%1。默认为 %2。Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 qt5.10。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="161"/>
+        <location filename="../../fortune_server.py" line="125"/>
         <source>The server name must not be empty.</source>
         <translation>服务器名称不能为空。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="163"/>
+        <location filename="../../fortune_server.py" line="127"/>
         <source>Unknown layout %1; choose one of %2.</source>
         <translation>未知的格式 %1；请从 %2 中选择一个。</translation>
     </message>
@@ -256,27 +368,27 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
 <context>
     <name>SharedMemory</name>
     <message>
-        <location filename="../shared_memory.py" line="36"/>
+        <location filename="../shared_memory.py" line="35"/>
         <source>Windows has no System V IPC</source>
         <translation>Windows 没有 System V IPC</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="40"/>
+        <location filename="../shared_memory.py" line="39"/>
         <source>System V IPC cannot be used here: %1</source>
         <translation>此处无法使用 System V IPC：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="42"/>
+        <location filename="../shared_memory.py" line="41"/>
         <source>this Qt does not use System V IPC</source>
         <translation>此版本的 Qt 不使用 System V IPC</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="89"/>
+        <location filename="../shared_memory.py" line="83"/>
         <source>no /proc/sysvipc</source>
         <translation>没有 /proc/sysvipc</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="154"/>
+        <location filename="../shared_memory.py" line="165"/>
         <source>Unable to create shared memory segment: %1</source>
         <translation>无法创建共享内存段：%1</translation>
     </message>
@@ -286,80 +398,60 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>另一个进程（pid %1）正在以键 %2 共享内存；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="131"/>
+        <location filename="../shared_memory.py" line="149"/>
         <source>Unable to remove the shared memory segment left by process %1: %2</source>
         <translation>无法删除进程 %1 遗留的共享内存段：%2</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="137"/>
+        <location filename="../shared_memory.py" line="133"/>
         <source>The previous shared memory segment is still in use by %1 process(es); nothing was written.</source>
         <translation>上一个共享内存段仍被 %1 个进程使用；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="157"/>
+        <location filename="../shared_memory.py" line="168"/>
         <source>Shared memory under the key %1 is in use (by another process A, by a reader still attached, or left by a writer that crashed: this system cannot tell which: %2); nothing was written.</source>
         <translation>键 %1 下的共享内存正被占用（可能是另一个进程 A、仍处于连接状态的读取进程，或崩溃的写入进程所遗留；本系统无法分辨是哪一种：%2）；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="206"/>
+        <location filename="../shared_memory.py" line="224"/>
         <source>Waiting for the shared memory lock, held by process %1.</source>
         <translation>正在等待共享内存锁，该锁由进程 %1 持有。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="217"/>
+        <location filename="../shared_memory.py" line="232"/>
         <source>Stopped waiting for the readers of the previous shared memory segment; nothing was written.</source>
         <translation>已停止等待上一个共享内存段的读取进程；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="219"/>
+        <location filename="../shared_memory.py" line="234"/>
         <source>Stopped waiting for the shared memory lock held by process %1.</source>
         <translation>已停止等待进程 %1 持有的共享内存锁。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="233"/>
+        <location filename="../shared_memory.py" line="247"/>
         <source>Unable to lock shared memory: %1</source>
         <translation>无法锁定共享内存：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="303"/>
+        <location filename="../shared_memory.py" line="325"/>
         <source>Left the shared memory segment without the lock, which process %1 holds.</source>
         <translation>未取得锁即离开了共享内存段（锁由进程 %1 持有）。</translation>
-    </message>
-    <message>
-        <location filename="../shared_memory.py" line="437"/>
-        <source>Shared memory key (default: %1).</source>
-        <translation>共享内存的键（默认为 %1）。</translation>
-    </message>
-    <message>
-        <location filename="../shared_memory.py" line="437"/>
-        <source>key</source>
-        <translation>键</translation>
     </message>
 </context>
 <context>
     <name>Widget_PA</name>
     <message>
-        <location filename="../../process_a.py" line="28"/>
+        <location filename="../../process_a.py" line="32"/>
         <source>Key: %1</source>
         <translation>键：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="332"/>
-        <source>The text is not valid Unicode (it holds unpaired surrogates); nothing was written.</source>
-        <translation>文本不是有效的 Unicode（含有未配对的代理项）；未写入任何内容。</translation>
-    </message>
-    <message>
-        <location filename="../shared_memory.py" line="335"/>
-        <source>The text is too long for shared memory; nothing was written.</source>
-        <translation>文本太长，共享内存放不下；未写入任何内容。</translation>
-    </message>
-    <message>
-        <location filename="../../process_a.py" line="41"/>
+        <location filename="../../process_a.py" line="45"/>
         <source>Unable to detach from shared memory: %1</source>
         <translation>无法与共享内存分离：%1</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="65"/>
+        <location filename="../../process_a.py" line="71"/>
         <source>Wrote %1 bytes to shared memory (key %2).</source>
         <translation>已将 %1 字节写入共享内存（键 %2）。</translation>
     </message>
@@ -374,12 +466,7 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>写入共享内存</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="97"/>
-        <source>Images (*.png *.xpm *.jpg)</source>
-        <translation>图像 (*.png *.xpm *.jpg)</translation>
-    </message>
-    <message>
-        <location filename="../../process_a.py" line="107"/>
+        <location filename="../../process_a.py" line="96"/>
         <source>Process A: shares the text typed into its window through shared memory; process B reads it. The text stays shared as long as this window is open.
 It shares an image too, as Qt&apos;s Shared Memory example does (QDataStream &lt;&lt; QImage): from &quot;Load Image From File...&quot;, an image file dropped on the window, or --image. With --key QSharedMemoryExample, that example displays it.
 With --text, --text-file or --image the data is written at start-up and &quot;written N bytes&quot; is printed to standard output; the program then keeps running, holding the data, until its window is closed or it is terminated. If that write fails, the reason goes to standard error and the exit status is 1.</source>
@@ -388,64 +475,49 @@ With --text, --text-file or --image the data is written at start-up and &quot;wr
 使用 --text、--text-file 或 --image 时，数据在启动时写入，并在标准输出上打印“written N bytes”；之后程序继续运行并保留数据，直到其窗口被关闭或程序被终止。如果写入失败，原因会输出到标准错误，退出状态为 1。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="119"/>
+        <location filename="../../process_a.py" line="108"/>
         <source>Write &lt;text&gt; at start-up.</source>
         <translation>启动时写入 &lt;文本&gt;。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="119"/>
+        <location filename="../../process_a.py" line="108"/>
         <source>text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="121"/>
+        <location filename="../../process_a.py" line="110"/>
         <source>Write the contents of &lt;file&gt; (UTF-8, taken byte for byte) at start-up; - reads standard input.</source>
         <translation>启动时写入 &lt;文件&gt; 的内容（UTF-8，逐字节读取）；- 表示读取标准输入。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="125"/>
+        <location filename="../../process_a.py" line="114"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="125"/>
+        <location filename="../../process_a.py" line="114"/>
         <source>Write the image in &lt;file&gt; (PNG, JPEG, XPM, or any format Qt reads) at start-up, as Qt&apos;s Shared Memory example does.</source>
         <translation>启动时写入 &lt;文件&gt; 中的图像（PNG、JPEG、XPM 或 Qt 能读取的任何格式），与 Qt 的 Shared Memory 示例的做法相同。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="138"/>
+        <location filename="../../process_a.py" line="125"/>
         <source>The key must not be empty.</source>
         <translation>键不能为空。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="140"/>
+        <location filename="../../process_a.py" line="127"/>
         <source>Unexpected argument: %1</source>
         <translation>多余的参数：%1</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="143"/>
+        <location filename="../../process_a.py" line="130"/>
         <source>Give either --text or --text-file, not both.</source>
         <translation>请只给出 --text 或 --text-file 其中之一，不要同时给出。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="145"/>
+        <location filename="../../process_a.py" line="132"/>
         <source>Give either --image or a text, not both.</source>
         <translation>请只给出 --image 或文本其中之一，不要同时给出。</translation>
-    </message>
-    <message>
-        <location filename="../images.py" line="28"/>
-        <source>Cannot read %1: %2</source>
-        <translation>无法读取 %1：%2</translation>
-    </message>
-    <message>
-        <location filename="../../process_a.py" line="188"/>
-        <source>%1 is not UTF-8 text (byte %2 is invalid).</source>
-        <translation>%1 不是 UTF-8 文本（第 %2 字节无效）。</translation>
-    </message>
-    <message>
-        <location filename="../images.py" line="30"/>
-        <source>Selected file is not an image, please select another.</source>
-        <translation>所选文件不是图像，请选择其他文件。</translation>
     </message>
     <message>
         <location filename="../forms/widget_pa.ui" line="49"/>
@@ -461,39 +533,9 @@ With --text, --text-file or --image the data is written at start-up and &quot;wr
 <context>
     <name>Widget_PB</name>
     <message>
-        <location filename="../../process_b.py" line="39"/>
+        <location filename="../../process_b.py" line="41"/>
         <source>Unable to attach to shared memory segment.</source>
         <translation>无法连接到共享内存段。</translation>
-    </message>
-    <message>
-        <location filename="../shared_memory.py" line="408"/>
-        <source>The shared memory segment is too small (%1 bytes) to hold a text.</source>
-        <translation>共享内存段太小（%1 字节），容纳不下文本。</translation>
-    </message>
-    <message>
-        <location filename="../shared_memory.py" line="411"/>
-        <source>Nothing has been written to the shared memory segment yet.</source>
-        <translation>共享内存段中还没有写入任何内容。</translation>
-    </message>
-    <message>
-        <location filename="../shared_memory.py" line="417"/>
-        <source>The shared memory segment does not hold a text: its length field (%1) is an odd number of bytes.</source>
-        <translation>共享内存段中不是文本：其长度字段（%1）是奇数个字节。</translation>
-    </message>
-    <message>
-        <location filename="../shared_memory.py" line="421"/>
-        <source>The shared memory segment does not hold a whole text: its length field says %1 bytes, but only %2 follow it.</source>
-        <translation>共享内存段中不是完整的文本：长度字段为 %1 字节，但其后只有 %2 字节。</translation>
-    </message>
-    <message>
-        <location filename="../shared_memory.py" line="425"/>
-        <source>The shared memory segment does not hold just a text: %1 bytes follow it.</source>
-        <translation>共享内存段中不只有文本：文本之后还有 %1 字节。</translation>
-    </message>
-    <message>
-        <location filename="../shared_memory.py" line="428"/>
-        <source>The shared memory segment does not hold valid UTF-16 text.</source>
-        <translation>共享内存段中不是有效的 UTF-16 文本。</translation>
     </message>
     <message>
         <location filename="../forms/widget_pb.ui" line="14"/>
@@ -506,76 +548,56 @@ With --text, --text-file or --image the data is written at start-up and &quot;wr
         <translation>从共享内存读取</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="87"/>
+        <location filename="../../process_b.py" line="91"/>
         <source>Process B: reads the text process A shares through shared memory and shows it. Start process A first and keep it open while reading.
 It shows an image too, shared by process A or by Qt&apos;s Shared Memory example (QDataStream &lt;&lt; QImage; use --key QSharedMemoryExample for that example).</source>
         <translation>进程 B：读取进程 A 通过共享内存共享的文本并显示出来。请先启动进程 A，并在读取期间保持其运行。
 它也能显示由进程 A 或 Qt 的 Shared Memory 示例共享的图像（QDataStream &lt;&lt; QImage；读取该示例的图像时请使用 --key QSharedMemoryExample）。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="94"/>
+        <location filename="../../process_b.py" line="98"/>
         <source>Read once without opening a window: write the text to standard output (UTF-8, exactly, no newline added) and exit; if it cannot be read, or the segment holds an image, say why on standard error and exit with status 1.</source>
         <translation>不打开窗口，只读取一次：将文本写到标准输出（UTF-8，原样输出，不添加换行）后退出；如果无法读取，或共享内存段中是图像，则在标准错误上说明原因，并以状态 1 退出。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="99"/>
+        <location filename="../../process_b.py" line="103"/>
         <source>Read once without opening a window: save the image in the segment to &lt;file&gt; as PNG, pixel for pixel, and exit; if it cannot be read or saved, or the segment holds a text, say why on standard error and exit with status 1.</source>
         <translation>不打开窗口，只读取一次：将共享内存段中的图像以 PNG 格式逐像素保存到 &lt;文件&gt; 后退出；如果无法读取或保存，或共享内存段中是文本，则在标准错误上说明原因，并以状态 1 退出。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="99"/>
+        <location filename="../../process_b.py" line="103"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="112"/>
+        <location filename="../../process_b.py" line="113"/>
         <source>The key must not be empty.</source>
         <translation>键不能为空。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="114"/>
+        <location filename="../../process_b.py" line="115"/>
         <source>Unexpected argument: %1</source>
         <translation>多余的参数：%1</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="117"/>
+        <location filename="../../process_b.py" line="118"/>
         <source>Give either --print or --save-image, not both.</source>
         <translation>请只给出 --print 或 --save-image 其中之一，不要同时给出。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="119"/>
+        <location filename="../../process_b.py" line="120"/>
         <source>The file name for --save-image must not be empty.</source>
         <translation>--save-image 的文件名不能为空。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="134"/>
-        <source>The shared memory segment holds an image (%1x%2 pixels), not a text; save it with --save-image FILE.</source>
-        <translation>共享内存段中是图像（%1x%2 像素），不是文本；请用 --save-image &lt;文件&gt; 保存。</translation>
-    </message>
-    <message>
-        <location filename="../../process_b.py" line="139"/>
+        <location filename="../../process_b.py" line="133"/>
         <source>The text was not written whole: standard output was closed.</source>
         <translation>文本未能完整写出：标准输出已关闭。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="152"/>
-        <source>The shared memory segment holds a text, not an image; read it with --print.</source>
-        <translation>共享内存段中是文本，不是图像；请用 --print 读取。</translation>
-    </message>
-    <message>
-        <location filename="../../process_b.py" line="157"/>
+        <location filename="../../process_b.py" line="146"/>
         <source>Cannot save the image to %1: %2</source>
         <translation>无法将图像保存到 %1：%2</translation>
-    </message>
-    <message>
-        <location filename="../images.py" line="45"/>
-        <source>The shared memory segment holds a damaged image: it starts as Qt writes an image, but its PNG cannot be read.</source>
-        <translation>共享内存段中的图像已损坏：其开头与 Qt 写入的图像相同，但其中的 PNG 无法读取。</translation>
-    </message>
-    <message>
-        <location filename="../shared_memory.py" line="349"/>
-        <source>The shared memory segment holds neither a text nor an image: it starts as Qt writes an image, but no PNG follows.</source>
-        <translation>共享内存段中既不是文本也不是图像：其开头与 Qt 写入的图像相同，但后面没有 PNG 数据。</translation>
     </message>
 </context>
 </TS>
