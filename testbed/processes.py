@@ -146,12 +146,15 @@ class Processes:
                 if stream:
                     stream.close()
 
+    def close(self):
+        self.stopAll()
+        self.closeAll()
+
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        self.stopAll()
-        self.closeAll()
+        self.close()
         return False
 
 

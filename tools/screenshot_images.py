@@ -126,7 +126,7 @@ def main():
                     process.wait(TIMEOUT)
                 except subprocess.TimeoutExpired:
                     process.kill()
-        xServer.__exit__()
+        xServer.close()
         leftovers = os.listdir(tmp)
         shutil.rmtree(tmp, ignore_errors=True)
         if leftovers:

@@ -208,7 +208,7 @@ class Session:
         removed by hand (none, when every program cleaned up)."""
         for process in reversed(self.processes):
             self.stop(process)
-        self.xServer.__exit__()
+        self.xServer.close()
         pids = {process.pid for process in self.processes}
         leftovers = ["{} {} ({})".format(*removed) for side in ("python", "cxx")
                      for removed in removeUnder(os.path.join(self.tmp, side), pids)]
