@@ -33,14 +33,15 @@ def runInstalled(code, cwd):
 
 def test_modules_and_forms_come_from_the_installed_package(installed, privateTmp):
     key = uniqueName("key")
+    modules = ", ".join([program.module for program in PROGRAMS] + ["qtipc"])
     result = runInstalled(
         "import sys\n"
         "from PyQt5.QtWidgets import QApplication\n"
         "app = QApplication(sys.argv)\n"
-        "import fortune_server, fortune_client, process_a, process_b, qtipc\n"
-        "for module in (fortune_server, fortune_client, process_a, process_b, qtipc):\n"
-        "    print(module.__file__)\n"
-        "fortune_client.Client(); process_a.Widget_PA(key=%r)\n"
+        "import {0}\n"
+        "for module in ({0}):\n"
+        "    print(module.__file__)\n".format(modules)
+        + "fortune_client.Client(); process_a.Widget_PA(key=%r)\n"
         "process_b.Widget_PB(key=%r)\n" % (key, key),
         cwd=privateTmp)
     assert result.returncode == 0, result.stderr
