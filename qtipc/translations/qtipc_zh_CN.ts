@@ -117,6 +117,49 @@
     </message>
 </context>
 <context>
+    <name>LocalServer</name>
+    <message>
+        <location filename="../local_server.py" line="95"/>
+        <source>the socket path %1 is %2 bytes long, and this system allows at most %3</source>
+        <translation>套接字路径 %1 长 %2 字节，而本系统最多只允许 %3 字节</translation>
+    </message>
+    <message>
+        <location filename="../local_server.py" line="105"/>
+        <source>another server is starting on %1</source>
+        <translation>另一个服务器正在 %1 上启动</translation>
+    </message>
+    <message>
+        <location filename="../local_server.py" line="127"/>
+        <source>%1 exists and is not a socket</source>
+        <translation>%1 已存在，但不是套接字</translation>
+    </message>
+    <message>
+        <location filename="../local_server.py" line="160"/>
+        <source>another server is already listening on %1</source>
+        <translation>已有另一个服务器在 %1 上监听</translation>
+    </message>
+    <message>
+        <location filename="../local_server.py" line="137"/>
+        <source>another server is already listening on %1 (%2)</source>
+        <translation>已有另一个服务器在 %1 上监听（%2）</translation>
+    </message>
+    <message>
+        <location filename="../local_server.py" line="190"/>
+        <source>The server stopped listening on %1 (%2). Listening again.</source>
+        <translation>服务器已停止在 %1 上监听（%2）。正在重新监听。</translation>
+    </message>
+    <message>
+        <location filename="../local_server.py" line="194"/>
+        <source>The server is listening again on %1.</source>
+        <translation>服务器已重新在 %1 上监听。</translation>
+    </message>
+    <message>
+        <location filename="../local_server.py" line="203"/>
+        <source>Unable to listen again: %1. Quitting.</source>
+        <translation>无法重新监听：%1。正在退出。</translation>
+    </message>
+</context>
+<context>
     <name>Program</name>
     <message>
         <location filename="../program.py" line="111"/>
@@ -210,54 +253,44 @@
 <context>
     <name>Server</name>
     <message>
-        <location filename="../../fortune_server.py" line="44"/>
+        <location filename="../../fortune_server.py" line="42"/>
         <source>Unable to start the server: %1.</source>
         <translation>无法启动服务器：%1。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="60"/>
+        <location filename="../../fortune_server.py" line="61"/>
         <source>You&apos;ve been leading a dog&apos;s life. Stay off the furniture.</source>
         <translation>你一直过得像狗一样辛苦。别往沙发上跳了。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="61"/>
+        <location filename="../../fortune_server.py" line="62"/>
         <source>You&apos;ve got to think about tomorrow.</source>
         <translation>你得为明天打算打算了。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="62"/>
+        <location filename="../../fortune_server.py" line="63"/>
         <source>You will be surprised by a loud noise.</source>
         <translation>你会被一声巨响吓一跳。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="63"/>
+        <location filename="../../fortune_server.py" line="64"/>
         <source>You will feel hungry again in another hour.</source>
         <translation>再过一个小时你又会饿了。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="64"/>
+        <location filename="../../fortune_server.py" line="65"/>
         <source>You might have mail.</source>
         <translation>你可能有新邮件。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="65"/>
+        <location filename="../../fortune_server.py" line="66"/>
         <source>You cannot kill time without injuring eternity.</source>
         <translation>消磨时光，便是虚掷永恒。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="66"/>
+        <location filename="../../fortune_server.py" line="67"/>
         <source>Computers are not intelligent. They only think they are.</source>
         <translation>计算机并不聪明，只是自以为聪明。</translation>
-    </message>
-    <message>
-        <location filename="../local_server.py" line="118"/>
-        <source>%1 exists and is not a socket</source>
-        <translation>%1 已存在，但不是套接字</translation>
-    </message>
-    <message>
-        <location filename="../local_server.py" line="146"/>
-        <source>another server is already listening on %1</source>
-        <translation>已有另一个服务器在 %1 上监听</translation>
     </message>
     <message>
         <location filename="../forms/server.ui" line="6"/>
@@ -275,27 +308,27 @@
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="28"/>
+        <location filename="../../fortune_server.py" line="27"/>
         <source>the blog&apos;s Qt 4 server</source>
         <translation>博客中的 Qt 4 服务器</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="29"/>
+        <location filename="../../fortune_server.py" line="28"/>
         <source>Qt 5.6.3 to 5.9 servers</source>
         <translation>基于 Qt 5.6.3 至 5.9 的服务器</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="30"/>
+        <location filename="../../fortune_server.py" line="29"/>
         <source>Qt 5.10 to 6.6 servers</source>
         <translation>基于 Qt 5.10 至 6.6 的服务器</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="31"/>
+        <location filename="../../fortune_server.py" line="30"/>
         <source>Qt 6.7 and later servers</source>
         <translation>基于 Qt 6.7 及更高版本的服务器</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="53"/>
+        <location filename="../../fortune_server.py" line="54"/>
         <source>The server is running on
 %1
 Run the Fortune Client example now.
@@ -310,59 +343,29 @@ A Qt 5.10 to 6.6 C++ client, such as Debian&apos;s, needs --wire qt5.10.</source
 Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.10。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="107"/>
+        <location filename="../../fortune_server.py" line="112"/>
         <source>Local Fortune server: answers every connection with one fortune.</source>
         <translation>Local Fortune 服务器：为每个连接回答一条签语。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="109"/>
+        <location filename="../../fortune_server.py" line="114"/>
         <source>Listen on &lt;name&gt; (under the temporary directory unless it is an absolute path).</source>
         <translation>在 &lt;name&gt; 上监听（除非是绝对路径，否则位于临时目录下）。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="115"/>
+        <location filename="../../fortune_server.py" line="120"/>
         <source>Frame fortunes as &lt;layout&gt; says: %1. Default: %2. A Qt 5.10 to 6.6 C++ client, such as Debian&apos;s, needs qt5.10.</source>
         <translation>按 &lt;layout&gt; 指定的格式封装签语：%1。默认为 %2。Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 qt5.10。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="125"/>
+        <location filename="../../fortune_server.py" line="130"/>
         <source>The server name must not be empty.</source>
         <translation>服务器名称不能为空。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="127"/>
+        <location filename="../../fortune_server.py" line="132"/>
         <source>Unknown layout %1; choose one of %2.</source>
         <translation>未知的格式 %1；请从 %2 中选择一个。</translation>
-    </message>
-    <message>
-        <location filename="../local_server.py" line="78"/>
-        <source>the socket path %1 is %2 bytes long, and this system allows at most %3</source>
-        <translation>套接字路径 %1 长 %2 字节，而本系统最多只允许 %3 字节</translation>
-    </message>
-    <message>
-        <location filename="../local_server.py" line="88"/>
-        <source>another server is starting on %1</source>
-        <translation>另一个服务器正在 %1 上启动</translation>
-    </message>
-    <message>
-        <location filename="../local_server.py" line="128"/>
-        <source>another server is already listening on %1 (%2)</source>
-        <translation>已有另一个服务器在 %1 上监听（%2）</translation>
-    </message>
-    <message>
-        <location filename="../local_server.py" line="182"/>
-        <source>The server stopped listening on %1 (%2). Listening again.</source>
-        <translation>服务器已停止在 %1 上监听（%2）。正在重新监听。</translation>
-    </message>
-    <message>
-        <location filename="../local_server.py" line="188"/>
-        <source>The server is listening again on %1.</source>
-        <translation>服务器已重新在 %1 上监听。</translation>
-    </message>
-    <message>
-        <location filename="../local_server.py" line="194"/>
-        <source>Unable to listen again: %1. Quitting.</source>
-        <translation>无法重新监听：%1。正在退出。</translation>
     </message>
 </context>
 <context>
