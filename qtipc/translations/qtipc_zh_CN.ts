@@ -167,14 +167,9 @@
         <translation>无法打开窗口：没有可用的显示（DISPLAY 和 WAYLAND_DISPLAY 均未设置）。请在桌面环境中运行，或加上 -platform offscreen 运行。</translation>
     </message>
     <message>
-        <location filename="../program.py" line="134"/>
+        <location filename="../program.py" line="146"/>
         <source>Try &apos;%1 --help&apos; for more information.</source>
         <translation>请尝试执行“%1 --help”以获取更多信息。</translation>
-    </message>
-    <message>
-        <location filename="../program.py" line="120"/>
-        <source>Shared memory key (default: %1).</source>
-        <translation>共享内存的键（默认为 %1）。</translation>
     </message>
     <message>
         <location filename="../program.py" line="120"/>
@@ -182,14 +177,29 @@
         <translation>键</translation>
     </message>
     <message>
-        <location filename="../program.py" line="235"/>
+        <location filename="../program.py" line="247"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../program.py" line="241"/>
+        <location filename="../program.py" line="253"/>
         <source>%1 is not UTF-8 text (byte %2 is invalid).</source>
         <translation>%1 不是 UTF-8 文本（第 %2 字节无效）。</translation>
+    </message>
+    <message>
+        <location filename="../program.py" line="120"/>
+        <source>Shared memory key (default: %1; Qt&apos;s Shared Memory example uses QSharedMemoryExample).</source>
+        <translation>共享内存的键(默认:%1;Qt 的共享内存示例使用 QSharedMemoryExample)。</translation>
+    </message>
+    <message>
+        <location filename="../program.py" line="131"/>
+        <source>The key must not be empty.</source>
+        <translation>键不能为空。</translation>
+    </message>
+    <message>
+        <location filename="../program.py" line="133"/>
+        <source>Unexpected argument: %1</source>
+        <translation>多余的参数：%1</translation>
     </message>
 </context>
 <context>
@@ -444,17 +454,17 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
 <context>
     <name>Widget_PA</name>
     <message>
-        <location filename="../../process_a.py" line="32"/>
+        <location filename="../../process_a.py" line="33"/>
         <source>Key: %1</source>
         <translation>键：%1</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="45"/>
+        <location filename="../../process_a.py" line="46"/>
         <source>Unable to detach from shared memory: %1</source>
         <translation>无法与共享内存分离：%1</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="71"/>
+        <location filename="../../process_a.py" line="72"/>
         <source>Wrote %1 bytes to shared memory (key %2).</source>
         <translation>已将 %1 字节写入共享内存（键 %2）。</translation>
     </message>
@@ -469,56 +479,37 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>写入共享内存</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="96"/>
-        <source>Process A: shares the text typed into its window through shared memory; process B reads it. The text stays shared as long as this window is open.
-It shares an image too, as Qt&apos;s Shared Memory example does (QDataStream &lt;&lt; QImage): from &quot;Load Image From File...&quot;, an image file dropped on the window, or --image. With --key QSharedMemoryExample, that example displays it.
-With --text, --text-file or --image the data is written at start-up and &quot;written N bytes&quot; is printed to standard output; the program then keeps running, holding the data, until its window is closed or it is terminated. If that write fails, the reason goes to standard error and the exit status is 1.</source>
-        <translation>进程 A：通过共享内存共享在其窗口中输入的文本，由进程 B 读取。只要此窗口开着，文本就一直处于共享状态。
-它也能像 Qt 的 Shared Memory 示例那样共享图像（QDataStream &lt;&lt; QImage）：图像来自“从文件加载图像...”、拖放到窗口上的图像文件或 --image。使用 --key QSharedMemoryExample 时，该示例会显示此图像。
-使用 --text、--text-file 或 --image 时，数据在启动时写入，并在标准输出上打印“written N bytes”；之后程序继续运行并保留数据，直到其窗口被关闭或程序被终止。如果写入失败，原因会输出到标准错误，退出状态为 1。</translation>
-    </message>
-    <message>
-        <location filename="../../process_a.py" line="108"/>
+        <location filename="../../process_a.py" line="104"/>
         <source>Write &lt;text&gt; at start-up.</source>
         <translation>启动时写入 &lt;文本&gt;。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="108"/>
+        <location filename="../../process_a.py" line="104"/>
         <source>text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="110"/>
+        <location filename="../../process_a.py" line="106"/>
         <source>Write the contents of &lt;file&gt; (UTF-8, taken byte for byte) at start-up; - reads standard input.</source>
         <translation>启动时写入 &lt;文件&gt; 的内容（UTF-8，逐字节读取）；- 表示读取标准输入。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="114"/>
+        <location filename="../../process_a.py" line="110"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="114"/>
+        <location filename="../../process_a.py" line="110"/>
         <source>Write the image in &lt;file&gt; (PNG, JPEG, XPM, or any format Qt reads) at start-up, as Qt&apos;s Shared Memory example does.</source>
         <translation>启动时写入 &lt;文件&gt; 中的图像（PNG、JPEG、XPM 或 Qt 能读取的任何格式），与 Qt 的 Shared Memory 示例的做法相同。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="125"/>
-        <source>The key must not be empty.</source>
-        <translation>键不能为空。</translation>
-    </message>
-    <message>
-        <location filename="../../process_a.py" line="127"/>
-        <source>Unexpected argument: %1</source>
-        <translation>多余的参数：%1</translation>
-    </message>
-    <message>
-        <location filename="../../process_a.py" line="130"/>
+        <location filename="../../process_a.py" line="118"/>
         <source>Give either --text or --text-file, not both.</source>
         <translation>请只给出 --text 或 --text-file 其中之一，不要同时给出。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="132"/>
+        <location filename="../../process_a.py" line="120"/>
         <source>Give either --image or a text, not both.</source>
         <translation>请只给出 --image 或文本其中之一，不要同时给出。</translation>
     </message>
@@ -532,11 +523,16 @@ With --text, --text-file or --image the data is written at start-up and &quot;wr
         <source>Load Image From File...</source>
         <translation>从文件加载图像...</translation>
     </message>
+    <message>
+        <location filename="../../process_a.py" line="97"/>
+        <source>Process A: shares the text typed into its window through shared memory, for as long as it runs; process B reads it. It shares an image as Qt&apos;s Shared Memory example does too: &quot;Load Image From File...&quot;, a dropped file or --image. With --text, --text-file or --image it writes at start-up and prints &quot;written N bytes&quot;, or says why and exits 1.</source>
+        <translation>进程 A:在运行期间通过共享内存共享窗口中输入的文本;进程 B 读取它。它也像 Qt 的共享内存示例那样共享图片:“从文件加载图像...”按钮、拖放的文件或 --image。使用 --text、--text-file 或 --image 时,它在启动时写入并打印 &quot;written N bytes&quot;,否则说明原因并以状态 1 退出。</translation>
+    </message>
 </context>
 <context>
     <name>Widget_PB</name>
     <message>
-        <location filename="../../process_b.py" line="41"/>
+        <location filename="../../process_b.py" line="42"/>
         <source>Unable to attach to shared memory segment.</source>
         <translation>无法连接到共享内存段。</translation>
     </message>
@@ -551,56 +547,44 @@ With --text, --text-file or --image the data is written at start-up and &quot;wr
         <translation>从共享内存读取</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="91"/>
-        <source>Process B: reads the text process A shares through shared memory and shows it. Start process A first and keep it open while reading.
-It shows an image too, shared by process A or by Qt&apos;s Shared Memory example (QDataStream &lt;&lt; QImage; use --key QSharedMemoryExample for that example).</source>
-        <translation>进程 B：读取进程 A 通过共享内存共享的文本并显示出来。请先启动进程 A，并在读取期间保持其运行。
-它也能显示由进程 A 或 Qt 的 Shared Memory 示例共享的图像（QDataStream &lt;&lt; QImage；读取该示例的图像时请使用 --key QSharedMemoryExample）。</translation>
-    </message>
-    <message>
-        <location filename="../../process_b.py" line="98"/>
-        <source>Read once without opening a window: write the text to standard output (UTF-8, exactly, no newline added) and exit; if it cannot be read, or the segment holds an image, say why on standard error and exit with status 1.</source>
-        <translation>不打开窗口，只读取一次：将文本写到标准输出（UTF-8，原样输出，不添加换行）后退出；如果无法读取，或共享内存段中是图像，则在标准错误上说明原因，并以状态 1 退出。</translation>
-    </message>
-    <message>
-        <location filename="../../process_b.py" line="103"/>
-        <source>Read once without opening a window: save the image in the segment to &lt;file&gt; as PNG, pixel for pixel, and exit; if it cannot be read or saved, or the segment holds a text, say why on standard error and exit with status 1.</source>
-        <translation>不打开窗口，只读取一次：将共享内存段中的图像以 PNG 格式逐像素保存到 &lt;文件&gt; 后退出；如果无法读取或保存，或共享内存段中是文本，则在标准错误上说明原因，并以状态 1 退出。</translation>
-    </message>
-    <message>
-        <location filename="../../process_b.py" line="103"/>
+        <location filename="../../process_b.py" line="99"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="113"/>
-        <source>The key must not be empty.</source>
-        <translation>键不能为空。</translation>
-    </message>
-    <message>
-        <location filename="../../process_b.py" line="115"/>
-        <source>Unexpected argument: %1</source>
-        <translation>多余的参数：%1</translation>
-    </message>
-    <message>
-        <location filename="../../process_b.py" line="118"/>
+        <location filename="../../process_b.py" line="105"/>
         <source>Give either --print or --save-image, not both.</source>
         <translation>请只给出 --print 或 --save-image 其中之一，不要同时给出。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="120"/>
+        <location filename="../../process_b.py" line="107"/>
         <source>The file name for --save-image must not be empty.</source>
         <translation>--save-image 的文件名不能为空。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="133"/>
+        <location filename="../../process_b.py" line="118"/>
         <source>The text was not written whole: standard output was closed.</source>
         <translation>文本未能完整写出：标准输出已关闭。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="146"/>
+        <location filename="../../process_b.py" line="124"/>
         <source>Cannot save the image to %1: %2</source>
         <translation>无法将图像保存到 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../process_b.py" line="92"/>
+        <source>Process B: shows the text or image that process A shares. --print and --save-image read once with no window, and exit 1, saying why, if they cannot.</source>
+        <translation>进程 B:显示进程 A 共享的文本或图片。--print 和 --save-image 不打开窗口,只读取一次;无法读取时说明原因并以状态 1 退出。</translation>
+    </message>
+    <message>
+        <location filename="../../process_b.py" line="97"/>
+        <source>Write the text to standard output (UTF-8, exactly) and exit.</source>
+        <translation>将文本原样写到标准输出(UTF-8)后退出。</translation>
+    </message>
+    <message>
+        <location filename="../../process_b.py" line="99"/>
+        <source>Save the image to &lt;file&gt; as PNG, pixel for pixel, and exit.</source>
+        <translation>将图片逐像素保存为 PNG 文件 &lt;file&gt; 后退出。</translation>
     </message>
 </context>
 </TS>
