@@ -12,8 +12,9 @@ from PyQt5.QtWidgets import QFileDialog, QWidget
 from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, formClass
 from qtipc.program import (EXIT_FAILURE, parseOptions, printError, quitOnTerminationSignals,
                            startApplication, usageError)
-from qtipc.images import FileDrops, imageFromFile, thumbnail
+from qtipc.images import FileDrops, imageFileToShare, thumbnail
 from qtipc.shared_memory import SharedMemory, sharedMemoryKeyOption, utf16ForQString
+from qtipc.system_limits import segmentSizeRefusal
 
 
 class Widget_PA(QWidget):
@@ -32,6 +33,7 @@ class Widget_PA(QWidget):
         """Writes `text` to the segment of the key, or `image` in its place as
         Qt's Shared Memory example does: the number of bytes written, or False."""
         utf16, error = utf16ForQString(text)  # refused before the old text is touched
+        error = error or segmentSizeRefusal(4 + len(utf16))  # so is one too large for the system
         if error:
             return self.showError(error)
         # 1. Set the key of the shared memory
@@ -72,7 +74,7 @@ class Widget_PA(QWidget):
         (its Dialog::loadFromFile), through the blog's steps: the number of
         bytes written, or False. A file that is not an image leaves what was
         shared before."""
-        image, error = imageFromFile(fileName)  # image.load(fileName), saying why not
+        image, error = imageFileToShare(fileName)  # image.load(fileName), checked, saying why not
         if error:
             return self.showError(error)
         return self.sendStrToMemory("", image)

@@ -27,6 +27,7 @@ from qtipc import arg
 from qtipc.program import EXIT_FAILURE, printError
 
 USES_SOCKET_FILES = os.name != "nt"  # QLocalServer: Unix sockets; Windows: named pipes
+WINDOWS = os.name == "nt"
 
 # The longest socket path, in bytes with its terminating NUL (the size of
 # sockaddr_un.sun_path): 108 on Linux, 104 on macOS and the BSDs.
@@ -135,6 +136,7 @@ def clearLeftover(name, path):
 def listenForUserOnly(server, name):
     # Not QLocalServer.UserAccessOption: on Unix it binds under another name
     # and renames the socket over `name`, taking over a live server's.
+    pipeForUserOnly(server)  # Windows' named pipes ignore the umask
     oldUmask = os.umask(0o077)
     try:
         listening = server.listen(name)
@@ -146,6 +148,18 @@ def listenForUserOnly(server, name):
         return NameTaken(arg(translate("Server", "another server is already listening on %1"),
                              fullServerName(name)))
     return describe(server.errorString())
+
+
+def pipeForUserOnly(server):
+    """On Windows, gives the named pipe a DACL that admits the current user
+    only: QLocalServer.UserAccessOption (Qt's qlocalserver_win.cpp builds
+    it from the process token's user). A pipe has no file for a umask to
+    restrict, and its default security lets other users connect. On Unix,
+    nothing: there the option binds under another name and renames the
+    socket over the name, taking over a live server's, so listenForUserOnly
+    restricts the socket file with the umask instead."""
+    if WINDOWS:
+        server.setSocketOptions(QLocalServer.UserAccessOption)
 
 
 def describe(qtError):

@@ -18,8 +18,9 @@ from PyQt5.QtCore import (QCommandLineOption, QCoreApplication, QDataStream, QDe
                           QEventLoop, QSharedMemory, QThread, QTimer, pyqtSignal)
 
 from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg
-from qtipc.images import QIMAGE_STREAM_START, readOneQImage, startsLikeQImage
+from qtipc.images import QIMAGE_STREAM_START, readOneQImageWithinLimit, startsLikeQImage
 from qtipc.program import printError
+from qtipc.system_limits import createErrorString
 
 # The largest segment a QByteArray, and so QBuffer and QSharedMemory, can hold.
 MAX_SIZE = 0x7fffffff - 32
@@ -118,7 +119,7 @@ class SharedMemory(QSharedMemory):
                     continue
                 if error != QSharedMemory.AlreadyExists or sysv.findSegment(self.key()) is None:
                     return arg(self.tr("Unable to create shared memory segment: %1"),
-                               self.errorString())
+                               createErrorString(self, size))
                 continue  # another process created one meanwhile: look at it
             ours = segment.shmid == self.m_segmentId
             if not ours and sysv.processIsRunning(segment.creatorPid):
@@ -152,7 +153,7 @@ class SharedMemory(QSharedMemory):
             if self.error() not in (QSharedMemory.AlreadyExists, QSharedMemory.KeyError,
                                     QSharedMemory.LockError):
                 return arg(self.tr("Unable to create shared memory segment: %1"),
-                           self.errorString())
+                           createErrorString(self, size))
             if readers.hasExpired():
                 return arg(self.tr(
                     "Shared memory under the key %1 is in use (by another process A, by a reader "
@@ -343,7 +344,7 @@ def readTextOrImage(stream, segment):
     why not). The two are told apart by the bytes: a QString's length is an
     even number of bytes, and `out << image` starts with a qint32 1."""
     if startsLikeQImage(segment):
-        return readOneQImage(stream)
+        return readOneQImageWithinLimit(stream)
     with memoryview(segment) as view:
         if bytes(view[:4]) == QIMAGE_STREAM_START[:4] and len(view) > 4:
             return None, QCoreApplication.translate(
