@@ -314,3 +314,34 @@ def cappedSegments():
                 "echo {} > /proc/sys/kernel/shmmax".format(MACOS_SHMMAX)))
     return ("unshare", "--ipc", sys.executable, os.path.join(HELPERS, "with_shmmax.py"),
             str(MACOS_SHMMAX), sys.executable)
+
+
+# --- Images that claim more pixels than they hold ------------------------------------------
+
+def pngClaiming(width, height, colourType=6):
+    """A PNG of `width` x `height` pixels, all zero, whole and valid, that
+    deflate squeezes to about a thousandth: 8-bit RGBA (colour type 6) or
+    grey (0). Built with zlib, not Qt, so that no Qt decodes it first."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(
+            ">I", zlib.crc32(kind + data) & 0xffffffff)
+
+    row = bytes(1 + width * {0: 1, 6: 4}[colourType])  # filter byte 0, then the pixels
+    compressor = zlib.compressobj(9)
+    rows = [compressor.compress(row * 100) for _ in range(height // 100)]
+    rows += [compressor.compress(row * (height % 100)), compressor.flush()]
+    header = struct.pack(">IIBBBBB", width, height, 8, colourType, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"".join(rows))
+            + chunk(b"IEND", b""))
+
+
+@pytest.fixture(scope="session")
+def imageBomb(tmp_path_factory):
+    """A PNG file that claims 16000x16000 RGBA pixels (1 GB decoded) in
+    about 1 MB: made once a session, it takes a few seconds."""
+    path = tmp_path_factory.mktemp("bomb") / "bomb.png"
+    path.write_bytes(pngClaiming(16000, 16000))
+    return str(path)
