@@ -83,6 +83,24 @@
     </message>
 </context>
 <context>
+    <name>ImageSizeLimit</name>
+    <message>
+        <location filename="../images.py" line="162"/>
+        <source>The image in %1</source>
+        <translation>%1 中的图像</translation>
+    </message>
+    <message>
+        <location filename="../images.py" line="174"/>
+        <source>The image in the shared memory segment</source>
+        <translation>共享内存段中的图像</translation>
+    </message>
+    <message>
+        <location filename="../images.py" line="189"/>
+        <source>%1 is %2x%3 pixels: decoded, it would take %4 bytes, more than the limit of %5 MB. It was not read. QT_IMAGEIO_MAXALLOC sets the limit in MB (0: no limit), as in Qt 6.</source>
+        <translation>%1为 %2x%3 像素：解码后需要 %4 字节，超过 %5 MB 的上限，未读取。QT_IMAGEIO_MAXALLOC 以 MB 为单位设置该上限（0 表示不限），与 Qt 6 相同。</translation>
+    </message>
+</context>
+<context>
     <name>Program</name>
     <message>
         <location filename="../program.py" line="107"/>
@@ -93,6 +111,39 @@
         <location filename="../program.py" line="121"/>
         <source>Try &apos;%1 --help&apos; for more information.</source>
         <translation>请尝试执行“%1 --help”以获取更多信息。</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentSizeLimit</name>
+    <message>
+        <location filename="../system_limits.py" line="63"/>
+        <source>The shared memory segment would need %1 bytes; nothing was written. %2</source>
+        <translation>共享内存段需要 %1 字节；未写入任何内容。%2</translation>
+    </message>
+    <message>
+        <location filename="../system_limits.py" line="87"/>
+        <source>To raise it, as root: sysctl -w kernel.shmmax=%1 (and kernel.shmmax = %1 in /etc/sysctl.conf to keep it after a reboot).</source>
+        <translation>以 root 身份提高上限：sysctl -w kernel.shmmax=%1（并在 /etc/sysctl.conf 中写入 kernel.shmmax = %1，重启后仍然有效）。</translation>
+    </message>
+    <message>
+        <location filename="../system_limits.py" line="93"/>
+        <source>To raise it: sudo sysctl -w kern.sysv.shmmax=%1 kern.sysv.shmall=%2 (and the same two settings in /etc/sysctl.conf to keep them after a reboot).</source>
+        <translation>提高上限：sudo sysctl -w kern.sysv.shmmax=%1 kern.sysv.shmall=%2（并在 /etc/sysctl.conf 中写入这两项设置，重启后仍然有效）。</translation>
+    </message>
+    <message>
+        <location filename="../system_limits.py" line="99"/>
+        <source>This system limits the size of one segment (SHMMAX where shared memory is System V); raise it to at least %1 bytes.</source>
+        <translation>本系统限制单个共享内存段的大小（共享内存为 System V 时即 SHMMAX）；请将其提高到至少 %1 字节。</translation>
+    </message>
+    <message>
+        <location filename="../system_limits.py" line="103"/>
+        <source>This system allows at most %1 bytes in one segment (%2). %3</source>
+        <translation>本系统单个共享内存段最多允许 %1 字节（%2）。%3</translation>
+    </message>
+    <message>
+        <location filename="../system_limits.py" line="132"/>
+        <source>%1. The segment needs %2 bytes. %3</source>
+        <translation>%1。该共享内存段需要 %2 字节。%3</translation>
     </message>
 </context>
 <context>
@@ -138,12 +189,12 @@
         <translation>计算机并不聪明，只是自以为聪明。</translation>
     </message>
     <message>
-        <location filename="../local_server.py" line="118"/>
+        <location filename="../local_server.py" line="119"/>
         <source>%1 exists and is not a socket</source>
         <translation>%1 已存在，但不是套接字</translation>
     </message>
     <message>
-        <location filename="../local_server.py" line="146"/>
+        <location filename="../local_server.py" line="148"/>
         <source>another server is already listening on %1</source>
         <translation>已有另一个服务器在 %1 上监听</translation>
     </message>
@@ -223,32 +274,32 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>未知的格式 %1；请从 %2 中选择一个。</translation>
     </message>
     <message>
-        <location filename="../local_server.py" line="78"/>
+        <location filename="../local_server.py" line="79"/>
         <source>the socket path %1 is %2 bytes long, and this system allows at most %3</source>
         <translation>套接字路径 %1 长 %2 字节，而本系统最多只允许 %3 字节</translation>
     </message>
     <message>
-        <location filename="../local_server.py" line="88"/>
+        <location filename="../local_server.py" line="89"/>
         <source>another server is starting on %1</source>
         <translation>另一个服务器正在 %1 上启动</translation>
     </message>
     <message>
-        <location filename="../local_server.py" line="128"/>
+        <location filename="../local_server.py" line="129"/>
         <source>another server is already listening on %1 (%2)</source>
         <translation>已有另一个服务器在 %1 上监听（%2）</translation>
     </message>
     <message>
-        <location filename="../local_server.py" line="182"/>
+        <location filename="../local_server.py" line="196"/>
         <source>The server stopped listening on %1 (%2). Listening again.</source>
         <translation>服务器已停止在 %1 上监听（%2）。正在重新监听。</translation>
     </message>
     <message>
-        <location filename="../local_server.py" line="188"/>
+        <location filename="../local_server.py" line="202"/>
         <source>The server is listening again on %1.</source>
         <translation>服务器已重新在 %1 上监听。</translation>
     </message>
     <message>
-        <location filename="../local_server.py" line="194"/>
+        <location filename="../local_server.py" line="208"/>
         <source>Unable to listen again: %1. Quitting.</source>
         <translation>无法重新监听：%1。正在退出。</translation>
     </message>
@@ -256,82 +307,82 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
 <context>
     <name>SharedMemory</name>
     <message>
-        <location filename="../shared_memory.py" line="36"/>
+        <location filename="../shared_memory.py" line="37"/>
         <source>Windows has no System V IPC</source>
         <translation>Windows 没有 System V IPC</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="40"/>
+        <location filename="../shared_memory.py" line="41"/>
         <source>System V IPC cannot be used here: %1</source>
         <translation>此处无法使用 System V IPC：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="42"/>
+        <location filename="../shared_memory.py" line="43"/>
         <source>this Qt does not use System V IPC</source>
         <translation>此版本的 Qt 不使用 System V IPC</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="89"/>
+        <location filename="../shared_memory.py" line="90"/>
         <source>no /proc/sysvipc</source>
         <translation>没有 /proc/sysvipc</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="154"/>
+        <location filename="../shared_memory.py" line="155"/>
         <source>Unable to create shared memory segment: %1</source>
         <translation>无法创建共享内存段：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="125"/>
+        <location filename="../shared_memory.py" line="126"/>
         <source>Another process (pid %1) is sharing memory under the key %2; nothing was written.</source>
         <translation>另一个进程（pid %1）正在以键 %2 共享内存；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="131"/>
+        <location filename="../shared_memory.py" line="132"/>
         <source>Unable to remove the shared memory segment left by process %1: %2</source>
         <translation>无法删除进程 %1 遗留的共享内存段：%2</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="137"/>
+        <location filename="../shared_memory.py" line="138"/>
         <source>The previous shared memory segment is still in use by %1 process(es); nothing was written.</source>
         <translation>上一个共享内存段仍被 %1 个进程使用；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="157"/>
+        <location filename="../shared_memory.py" line="158"/>
         <source>Shared memory under the key %1 is in use (by another process A, by a reader still attached, or left by a writer that crashed: this system cannot tell which: %2); nothing was written.</source>
         <translation>键 %1 下的共享内存正被占用（可能是另一个进程 A、仍处于连接状态的读取进程，或崩溃的写入进程所遗留；本系统无法分辨是哪一种：%2）；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="206"/>
+        <location filename="../shared_memory.py" line="207"/>
         <source>Waiting for the shared memory lock, held by process %1.</source>
         <translation>正在等待共享内存锁，该锁由进程 %1 持有。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="217"/>
+        <location filename="../shared_memory.py" line="218"/>
         <source>Stopped waiting for the readers of the previous shared memory segment; nothing was written.</source>
         <translation>已停止等待上一个共享内存段的读取进程；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="219"/>
+        <location filename="../shared_memory.py" line="220"/>
         <source>Stopped waiting for the shared memory lock held by process %1.</source>
         <translation>已停止等待进程 %1 持有的共享内存锁。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="233"/>
+        <location filename="../shared_memory.py" line="234"/>
         <source>Unable to lock shared memory: %1</source>
         <translation>无法锁定共享内存：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="303"/>
+        <location filename="../shared_memory.py" line="304"/>
         <source>Left the shared memory segment without the lock, which process %1 holds.</source>
         <translation>未取得锁即离开了共享内存段（锁由进程 %1 持有）。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="437"/>
+        <location filename="../shared_memory.py" line="438"/>
         <source>Shared memory key (default: %1).</source>
         <translation>共享内存的键（默认为 %1）。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="437"/>
+        <location filename="../shared_memory.py" line="438"/>
         <source>key</source>
         <translation>键</translation>
     </message>
@@ -339,27 +390,27 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
 <context>
     <name>Widget_PA</name>
     <message>
-        <location filename="../../process_a.py" line="28"/>
+        <location filename="../../process_a.py" line="29"/>
         <source>Key: %1</source>
         <translation>键：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="332"/>
+        <location filename="../shared_memory.py" line="333"/>
         <source>The text is not valid Unicode (it holds unpaired surrogates); nothing was written.</source>
         <translation>文本不是有效的 Unicode（含有未配对的代理项）；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="335"/>
+        <location filename="../shared_memory.py" line="336"/>
         <source>The text is too long for shared memory; nothing was written.</source>
         <translation>文本太长，共享内存放不下；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="41"/>
+        <location filename="../../process_a.py" line="43"/>
         <source>Unable to detach from shared memory: %1</source>
         <translation>无法与共享内存分离：%1</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="65"/>
+        <location filename="../../process_a.py" line="67"/>
         <source>Wrote %1 bytes to shared memory (key %2).</source>
         <translation>已将 %1 字节写入共享内存（键 %2）。</translation>
     </message>
@@ -374,12 +425,12 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>写入共享内存</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="97"/>
+        <location filename="../../process_a.py" line="99"/>
         <source>Images (*.png *.xpm *.jpg)</source>
         <translation>图像 (*.png *.xpm *.jpg)</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="107"/>
+        <location filename="../../process_a.py" line="109"/>
         <source>Process A: shares the text typed into its window through shared memory; process B reads it. The text stays shared as long as this window is open.
 It shares an image too, as Qt&apos;s Shared Memory example does (QDataStream &lt;&lt; QImage): from &quot;Load Image From File...&quot;, an image file dropped on the window, or --image. With --key QSharedMemoryExample, that example displays it.
 With --text, --text-file or --image the data is written at start-up and &quot;written N bytes&quot; is printed to standard output; the program then keeps running, holding the data, until its window is closed or it is terminated. If that write fails, the reason goes to standard error and the exit status is 1.</source>
@@ -388,62 +439,62 @@ With --text, --text-file or --image the data is written at start-up and &quot;wr
 使用 --text、--text-file 或 --image 时，数据在启动时写入，并在标准输出上打印“written N bytes”；之后程序继续运行并保留数据，直到其窗口被关闭或程序被终止。如果写入失败，原因会输出到标准错误，退出状态为 1。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="119"/>
+        <location filename="../../process_a.py" line="121"/>
         <source>Write &lt;text&gt; at start-up.</source>
         <translation>启动时写入 &lt;文本&gt;。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="119"/>
+        <location filename="../../process_a.py" line="121"/>
         <source>text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="121"/>
+        <location filename="../../process_a.py" line="123"/>
         <source>Write the contents of &lt;file&gt; (UTF-8, taken byte for byte) at start-up; - reads standard input.</source>
         <translation>启动时写入 &lt;文件&gt; 的内容（UTF-8，逐字节读取）；- 表示读取标准输入。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="125"/>
+        <location filename="../../process_a.py" line="127"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="125"/>
+        <location filename="../../process_a.py" line="127"/>
         <source>Write the image in &lt;file&gt; (PNG, JPEG, XPM, or any format Qt reads) at start-up, as Qt&apos;s Shared Memory example does.</source>
         <translation>启动时写入 &lt;文件&gt; 中的图像（PNG、JPEG、XPM 或 Qt 能读取的任何格式），与 Qt 的 Shared Memory 示例的做法相同。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="138"/>
+        <location filename="../../process_a.py" line="140"/>
         <source>The key must not be empty.</source>
         <translation>键不能为空。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="140"/>
+        <location filename="../../process_a.py" line="142"/>
         <source>Unexpected argument: %1</source>
         <translation>多余的参数：%1</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="143"/>
+        <location filename="../../process_a.py" line="145"/>
         <source>Give either --text or --text-file, not both.</source>
         <translation>请只给出 --text 或 --text-file 其中之一，不要同时给出。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="145"/>
+        <location filename="../../process_a.py" line="147"/>
         <source>Give either --image or a text, not both.</source>
         <translation>请只给出 --image 或文本其中之一，不要同时给出。</translation>
     </message>
     <message>
-        <location filename="../images.py" line="28"/>
+        <location filename="../images.py" line="40"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="188"/>
+        <location filename="../../process_a.py" line="190"/>
         <source>%1 is not UTF-8 text (byte %2 is invalid).</source>
         <translation>%1 不是 UTF-8 文本（第 %2 字节无效）。</translation>
     </message>
     <message>
-        <location filename="../images.py" line="30"/>
+        <location filename="../images.py" line="42"/>
         <source>Selected file is not an image, please select another.</source>
         <translation>所选文件不是图像，请选择其他文件。</translation>
     </message>
@@ -466,32 +517,32 @@ With --text, --text-file or --image the data is written at start-up and &quot;wr
         <translation>无法连接到共享内存段。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="408"/>
+        <location filename="../shared_memory.py" line="409"/>
         <source>The shared memory segment is too small (%1 bytes) to hold a text.</source>
         <translation>共享内存段太小（%1 字节），容纳不下文本。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="411"/>
+        <location filename="../shared_memory.py" line="412"/>
         <source>Nothing has been written to the shared memory segment yet.</source>
         <translation>共享内存段中还没有写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="417"/>
+        <location filename="../shared_memory.py" line="418"/>
         <source>The shared memory segment does not hold a text: its length field (%1) is an odd number of bytes.</source>
         <translation>共享内存段中不是文本：其长度字段（%1）是奇数个字节。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="421"/>
+        <location filename="../shared_memory.py" line="422"/>
         <source>The shared memory segment does not hold a whole text: its length field says %1 bytes, but only %2 follow it.</source>
         <translation>共享内存段中不是完整的文本：长度字段为 %1 字节，但其后只有 %2 字节。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="425"/>
+        <location filename="../shared_memory.py" line="426"/>
         <source>The shared memory segment does not hold just a text: %1 bytes follow it.</source>
         <translation>共享内存段中不只有文本：文本之后还有 %1 字节。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="428"/>
+        <location filename="../shared_memory.py" line="429"/>
         <source>The shared memory segment does not hold valid UTF-16 text.</source>
         <translation>共享内存段中不是有效的 UTF-16 文本。</translation>
     </message>
@@ -568,12 +619,12 @@ It shows an image too, shared by process A or by Qt&apos;s Shared Memory example
         <translation>无法将图像保存到 %1：%2</translation>
     </message>
     <message>
-        <location filename="../images.py" line="45"/>
+        <location filename="../images.py" line="57"/>
         <source>The shared memory segment holds a damaged image: it starts as Qt writes an image, but its PNG cannot be read.</source>
         <translation>共享内存段中的图像已损坏：其开头与 Qt 写入的图像相同，但其中的 PNG 无法读取。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="349"/>
+        <location filename="../shared_memory.py" line="350"/>
         <source>The shared memory segment holds neither a text nor an image: it starts as Qt writes an image, but no PNG follows.</source>
         <translation>共享内存段中既不是文本也不是图像：其开头与 Qt 写入的图像相同，但后面没有 PNG 数据。</translation>
     </message>
