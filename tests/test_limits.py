@@ -150,9 +150,8 @@ def runWith(ipc, env, name, *args):
 
 def qt6(env, *paths):
     """Qt 6's own limit and verdicts (qt6_image_limit.py, PySide6)."""
-    try:
-        import PySide6  # noqa: F401  (only looked for: Qt 6 runs in its own process)
-    except ImportError:
+    import importlib.util
+    if importlib.util.find_spec("PySide6") is None:  # looked for, never imported here
         missingPeer("PySide6 not installed (pip install PySide6-Essentials)")
     result = subprocess.run([sys.executable, os.path.join(HELPERS, "qt6_image_limit.py")]
                             + list(paths), env=dict(os.environ, **env), capture_output=True,
