@@ -269,6 +269,9 @@ def test_create_says_what_it_needs_where_the_cap_cannot_be_read_first(ipc, cappe
 def test_a_refused_privilege_skips_with_the_kernels_words_and_fails_under_ci(monkeypatch):
     # Without root's capabilities (setpriv drops them), unshare is refused,
     # as in a container without CAP_SYS_ADMIN.
+    import shutil
+    if not shutil.which("setpriv"):
+        missingPeer("setpriv not installed (apt-get install util-linux)")
     probe = ("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
              "unshare", "--ipc", "true")
     monkeypatch.delenv("CI", raising=False)
