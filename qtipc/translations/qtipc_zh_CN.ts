@@ -85,17 +85,17 @@
 <context>
     <name>ImageReader</name>
     <message>
-        <location filename="../images.py" line="25"/>
+        <location filename="../images.py" line="132"/>
         <source>The shared memory segment holds a damaged image: it starts as Qt writes an image, but its PNG cannot be read.</source>
         <translation>共享内存段中的图像已损坏：其开头与 Qt 写入的图像相同，但其中的 PNG 无法读取。</translation>
     </message>
     <message>
-        <location filename="../images.py" line="62"/>
+        <location filename="../images.py" line="173"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../images.py" line="65"/>
+        <location filename="../images.py" line="176"/>
         <source>Selected file is not an image, please select another.</source>
         <translation>所选文件不是图像，请选择其他文件。</translation>
     </message>
@@ -103,7 +103,7 @@
 <context>
     <name>ImageSharing</name>
     <message>
-        <location filename="../images.py" line="155"/>
+        <location filename="../images.py" line="273"/>
         <source>Images (*.png *.xpm *.jpg)</source>
         <translation>图像 (*.png *.xpm *.jpg)</translation>
     </message>
@@ -111,9 +111,27 @@
 <context>
     <name>ImageShowing</name>
     <message>
-        <location filename="../images.py" line="173"/>
+        <location filename="../images.py" line="291"/>
         <source>Unable to attach to shared memory segment.</source>
         <translation>无法连接到共享内存段。</translation>
+    </message>
+</context>
+<context>
+    <name>ImageSizeLimit</name>
+    <message>
+        <location filename="../images.py" line="91"/>
+        <source>The image in %1</source>
+        <translation>%1 中的图像</translation>
+    </message>
+    <message>
+        <location filename="../images.py" line="110"/>
+        <source>The image in the shared memory segment</source>
+        <translation>共享内存段中的图像</translation>
+    </message>
+    <message>
+        <location filename="../images.py" line="123"/>
+        <source>%1 is %2x%3 pixels: decoded, it would take %4 bytes, more than the limit of %5 MB. It was not read. QT_IMAGEIO_MAXALLOC sets the limit in MB (0: no limit), as in Qt 6.</source>
+        <translation>%1为 %2x%3 像素：解码后需要 %4 字节，超过 %5 MB 的上限，未读取。QT_IMAGEIO_MAXALLOC 以 MB 为单位设置该上限（0 表示不限），与 Qt 6 相同。</translation>
     </message>
 </context>
 <context>
@@ -205,59 +223,87 @@
 <context>
     <name>SegmentFormat</name>
     <message>
-        <location filename="../segment_format.py" line="52"/>
+        <location filename="../segment_format.py" line="54"/>
         <source>The text is not valid Unicode (it holds unpaired surrogates); nothing was written.</source>
         <translation>文本不是有效的 Unicode（含有未配对的代理项）；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="56"/>
+        <location filename="../segment_format.py" line="58"/>
         <source>The text is too long for shared memory; nothing was written.</source>
         <translation>文本太长，共享内存放不下；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="81"/>
+        <location filename="../segment_format.py" line="90"/>
         <source>The shared memory segment holds an image (%1x%2 pixels), not a text; save it with --save-image FILE.</source>
         <translation>共享内存段中是图像（%1x%2 像素），不是文本；请用 --save-image &lt;文件&gt; 保存。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="100"/>
+        <location filename="../segment_format.py" line="109"/>
         <source>The shared memory segment holds a text, not an image; read it with --print.</source>
         <translation>共享内存段中是文本，不是图像；请用 --print 读取。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="110"/>
+        <location filename="../segment_format.py" line="119"/>
         <source>The shared memory segment holds neither a text nor an image: it starts as Qt writes an image, but no PNG follows.</source>
         <translation>共享内存段中既不是文本也不是图像：其开头与 Qt 写入的图像相同，但后面没有 PNG 数据。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="150"/>
+        <location filename="../segment_format.py" line="159"/>
         <source>The shared memory segment is too small (%1 bytes) to hold a text.</source>
         <translation>共享内存段太小（%1 字节），容纳不下文本。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="152"/>
+        <location filename="../segment_format.py" line="161"/>
         <source>Nothing has been written to the shared memory segment yet.</source>
         <translation>共享内存段中还没有写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="157"/>
+        <location filename="../segment_format.py" line="166"/>
         <source>The shared memory segment does not hold a text: its length field (%1) is an odd number of bytes.</source>
         <translation>共享内存段中不是文本：其长度字段（%1）是奇数个字节。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="160"/>
+        <location filename="../segment_format.py" line="169"/>
         <source>The shared memory segment does not hold a whole text: its length field says %1 bytes, but only %2 follow it.</source>
         <translation>共享内存段中不是完整的文本：长度字段为 %1 字节，但其后只有 %2 字节。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="163"/>
+        <location filename="../segment_format.py" line="172"/>
         <source>The shared memory segment does not hold just a text: %1 bytes follow it.</source>
         <translation>共享内存段中不只有文本：文本之后还有 %1 字节。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="166"/>
+        <location filename="../segment_format.py" line="175"/>
         <source>The shared memory segment does not hold valid UTF-16 text.</source>
         <translation>共享内存段中不是有效的 UTF-16 文本。</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentSizeLimit</name>
+    <message>
+        <location filename="../system_limits.py" line="63"/>
+        <source>The shared memory segment would need %1 bytes; nothing was written. %2</source>
+        <translation>共享内存段需要 %1 字节；未写入任何内容。%2</translation>
+    </message>
+    <message>
+        <location filename="../system_limits.py" line="87"/>
+        <source>To raise it, as root: sysctl -w kernel.shmmax=%1 (and kernel.shmmax = %1 in /etc/sysctl.conf to keep it after a reboot).</source>
+        <translation>以 root 身份提高上限：sysctl -w kernel.shmmax=%1（并在 /etc/sysctl.conf 中写入 kernel.shmmax = %1，重启后仍然有效）。</translation>
+    </message>
+    <message>
+        <location filename="../system_limits.py" line="93"/>
+        <source>To raise it: sudo sysctl -w kern.sysv.shmmax=%1 kern.sysv.shmall=%2 (and the same two settings in /etc/sysctl.conf to keep them after a reboot).</source>
+        <translation>提高上限：sudo sysctl -w kern.sysv.shmmax=%1 kern.sysv.shmall=%2（并在 /etc/sysctl.conf 中写入这两项设置，重启后仍然有效）。</translation>
+    </message>
+    <message>
+        <location filename="../system_limits.py" line="99"/>
+        <source>This system limits the size of one segment (SHMMAX where shared memory is System V); raise it to at least %1 bytes.</source>
+        <translation>本系统限制单个共享内存段的大小（共享内存为 System V 时即 SHMMAX）；请将其提高到至少 %1 字节。</translation>
+    </message>
+    <message>
+        <location filename="../system_limits.py" line="103"/>
+        <source>This system allows at most %1 bytes in one segment (%2). %3</source>
+        <translation>本系统单个共享内存段最多允许 %1 字节（%2）。%3</translation>
     </message>
 </context>
 <context>
@@ -381,74 +427,79 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
 <context>
     <name>SharedMemory</name>
     <message>
-        <location filename="../shared_memory.py" line="35"/>
+        <location filename="../shared_memory.py" line="36"/>
         <source>Windows has no System V IPC</source>
         <translation>Windows 没有 System V IPC</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="39"/>
+        <location filename="../shared_memory.py" line="40"/>
         <source>System V IPC cannot be used here: %1</source>
         <translation>此处无法使用 System V IPC：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="41"/>
+        <location filename="../shared_memory.py" line="42"/>
         <source>this Qt does not use System V IPC</source>
         <translation>此版本的 Qt 不使用 System V IPC</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="83"/>
+        <location filename="../shared_memory.py" line="84"/>
         <source>no /proc/sysvipc</source>
         <translation>没有 /proc/sysvipc</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="165"/>
+        <location filename="../shared_memory.py" line="166"/>
         <source>Unable to create shared memory segment: %1</source>
         <translation>无法创建共享内存段：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="125"/>
+        <location filename="../shared_memory.py" line="126"/>
         <source>Another process (pid %1) is sharing memory under the key %2; nothing was written.</source>
         <translation>另一个进程（pid %1）正在以键 %2 共享内存；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="149"/>
+        <location filename="../shared_memory.py" line="150"/>
         <source>Unable to remove the shared memory segment left by process %1: %2</source>
         <translation>无法删除进程 %1 遗留的共享内存段：%2</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="133"/>
+        <location filename="../shared_memory.py" line="134"/>
         <source>The previous shared memory segment is still in use by %1 process(es); nothing was written.</source>
         <translation>上一个共享内存段仍被 %1 个进程使用；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="168"/>
+        <location filename="../shared_memory.py" line="169"/>
         <source>Shared memory under the key %1 is in use (by another process A, by a reader still attached, or left by a writer that crashed: this system cannot tell which: %2); nothing was written.</source>
         <translation>键 %1 下的共享内存正被占用（可能是另一个进程 A、仍处于连接状态的读取进程，或崩溃的写入进程所遗留；本系统无法分辨是哪一种：%2）；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="224"/>
+        <location filename="../shared_memory.py" line="234"/>
         <source>Waiting for the shared memory lock, held by process %1.</source>
         <translation>正在等待共享内存锁，该锁由进程 %1 持有。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="232"/>
+        <location filename="../shared_memory.py" line="242"/>
         <source>Stopped waiting for the readers of the previous shared memory segment; nothing was written.</source>
         <translation>已停止等待上一个共享内存段的读取进程；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="234"/>
+        <location filename="../shared_memory.py" line="244"/>
         <source>Stopped waiting for the shared memory lock held by process %1.</source>
         <translation>已停止等待进程 %1 持有的共享内存锁。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="247"/>
+        <location filename="../shared_memory.py" line="257"/>
         <source>Unable to lock shared memory: %1</source>
         <translation>无法锁定共享内存：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="325"/>
+        <location filename="../shared_memory.py" line="335"/>
         <source>Left the shared memory segment without the lock, which process %1 holds.</source>
         <translation>未取得锁即离开了共享内存段（锁由进程 %1 持有）。</translation>
+    </message>
+    <message>
+        <location filename="../shared_memory.py" line="183"/>
+        <source>%1. The segment needs %2 bytes. %3</source>
+        <translation>%1。该共享内存段需要 %2 字节。%3</translation>
     </message>
 </context>
 <context>
