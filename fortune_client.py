@@ -64,7 +64,7 @@ class Client(QDialog):
             self.replyTimer.start()  # the server is still talking
             return
         reply = self.finishRequest()
-        problem = reply.problem()
+        problem = reply.errorString()
         if problem:
             return self.displayProblem(problem)
 

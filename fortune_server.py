@@ -13,12 +13,11 @@ import sys
 from PyQt5.QtCore import (QByteArray, QCommandLineOption, QCommandLineParser,
                           QCoreApplication, QDataStream, QIODevice, QT_TRANSLATE_NOOP, Qt,
                           pyqtSlot)
-from PyQt5.QtNetwork import QLocalServer
 from PyQt5.QtWidgets import QDialog, QMessageBox
 
 from qtipc import DEFAULT_SERVER_NAME, arg, asQString, loadForm
 from qtipc.fortune_wire import DEFAULT_LAYOUT, LATER_FRAMINGS, QT4, QT5_6, QT5_10, QT6_7
-from qtipc.local_server import keepListening, listenSafely
+from qtipc.local_server import LocalServer
 from qtipc.program import (EXIT_FAILURE, canShowDialogs, parseOptions, printError,
                            quitOnTerminationSignals, startApplication, usageError)
 
@@ -36,17 +35,19 @@ class Server(QDialog):
     def __init__(self, name=DEFAULT_SERVER_NAME, wire=DEFAULT_LAYOUT, parent=None):
         super().__init__(parent)
 
-        self.server = QLocalServer(self)
+        self.server = LocalServer(self)
         # 告诉服务器监听传入连接的名字。 (Tell the server the name to listen on;
         # listenSafely also clears a crashed server's socket, never a live one's.)
-        problem = listenSafely(self.server, name)
-        if problem:
-            message = arg(self.tr("Unable to start the server: %1."), problem)
+        if not self.server.listenSafely(name):
+            message = arg(self.tr("Unable to start the server: %1."), self.server.errorString())
             printError(message)
             if canShowDialogs():
                 QMessageBox.critical(self, self.tr("Fortune Server"), message)
             return  # main() exits non-zero instead of showing an idle window
-        keepListening(self.server, name)  # again after accept() ran out of descriptors
+        # Listening again after accept() ran out of descriptors, said on stderr.
+        self.server.notice.connect(printError)
+        self.server.listeningLost.connect(self.quitListening)
+        self.server.keepListening(name)
 
         loadForm("server.ui", self)
         self.setWindowFlags(self.windowFlags() & ~Qt.WindowContextHelpButtonHint)
@@ -99,6 +100,10 @@ class Server(QDialog):
 
     def isListening(self):
         return self.server.isListening()
+
+    def quitListening(self, why):
+        printError(why)
+        QCoreApplication.exit(EXIT_FAILURE)
 
 
 def parseArguments():

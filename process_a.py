@@ -11,8 +11,9 @@ from PyQt5.QtWidgets import QWidget
 
 from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, asQString, formClass
 from qtipc.images import ImageSharing, thumbnail
-from qtipc.program import (EXIT_FAILURE, parseOptions, printError, quitOnTerminationSignals,
-                           readTextFile, sharedMemoryKeyOption, startApplication, usageError)
+from qtipc.program import (EXIT_FAILURE, keyFrom, parseOptions, printError,
+                           quitOnTerminationSignals, readTextFile, sharedMemoryKeyOption,
+                           startApplication, usageError)
 from qtipc.segment_format import SegmentFormat
 from qtipc.shared_memory import SharedMemory
 
@@ -94,16 +95,11 @@ def parseArguments():
     translate = QCoreApplication.translate
     parser = QCommandLineParser()
     parser.setApplicationDescription(translate(
-        "Widget_PA",
-        "Process A: shares the text typed into its window through shared memory; "
-        "process B reads it. The text stays shared as long as this window is open.\n"
-        "It shares an image too, as Qt's Shared Memory example does (QDataStream << QImage): "
-        "from \"Load Image From File...\", an image file dropped on the window, or --image. "
-        "With --key QSharedMemoryExample, that example displays it.\n"
-        "With --text, --text-file or --image the data is written at start-up and "
-        "\"written N bytes\" is printed to standard output; the program then keeps running, "
-        "holding the data, until its window is closed or it is terminated. If that write "
-        "fails, the reason goes to standard error and the exit status is 1."))
+        "Widget_PA", "Process A: shares the text typed into its window through shared memory, "
+                     "for as long as it runs; process B reads it. It shares an image as Qt's "
+                     "Shared Memory example does too: \"Load Image From File...\", a dropped "
+                     "file or --image. With --text, --text-file or --image it writes at "
+                     "start-up and prints \"written N bytes\", or says why and exits 1."))
     keyOption = sharedMemoryKeyOption()
     textOption = QCommandLineOption(
         "text", translate("Widget_PA", "Write <text> at start-up."), translate("Widget_PA", "text"))
@@ -113,34 +109,29 @@ def parseArguments():
         translate("Widget_PA", "file"))
     imageOption = QCommandLineOption(
         "image", translate("Widget_PA", "Write the image in <file> (PNG, JPEG, XPM, or any "
-                           "format Qt reads) at start-up, as Qt's Shared Memory example "
-                           "does."),
+                           "format Qt reads) at start-up, as Qt's Shared Memory example does."),
         translate("Widget_PA", "file"))
-    for option in (keyOption, textOption, fileOption, imageOption):
-        parser.addOption(option)
+    parser.addOptions([keyOption, textOption, fileOption, imageOption])
     parseOptions(parser)
-
-    given = [option for option in (textOption, fileOption, imageOption) if parser.isSet(option)]
-    if not parser.value(keyOption):
-        usageError(translate("Widget_PA", "The key must not be empty."))
-    if parser.positionalArguments():
-        usageError(arg(translate("Widget_PA", "Unexpected argument: %1"),
-                       parser.positionalArguments()[0]))
+    key = keyFrom(parser, keyOption)
     if parser.isSet(textOption) and parser.isSet(fileOption):
         usageError(translate("Widget_PA", "Give either --text or --text-file, not both."))
-    if len(given) > 1:
+    if parser.isSet(imageOption) and (parser.isSet(textOption) or parser.isSet(fileOption)):
         usageError(translate("Widget_PA", "Give either --image or a text, not both."))
     text = parser.value(textOption) if parser.isSet(textOption) else None
     if parser.isSet(fileOption):
         text = readTextFile(parser.value(fileOption))
     imageFile = parser.value(imageOption) if parser.isSet(imageOption) else None
-    return parser.value(keyOption), text, imageFile
+    return key, text, imageFile
 
 
 def writeAtStartUp(widget, text, imageFile):
     """Writes the text or image given on the command line; quits with
     status 1 when it cannot be written."""
-    written = widget.loadFromFile(imageFile) if imageFile else widget.sendStrToMemory(text)
+    if imageFile is not None:
+        written = widget.loadFromFile(imageFile)
+    else:
+        written = widget.sendStrToMemory(text)
     if written:
         # For scripts, and so not translated.
         print("written {} bytes".format(widget.m_bytesWritten), flush=True)
@@ -154,7 +145,7 @@ def main():
     quitOnTerminationSignals(app)
     widget = Widget_PA(key)
     widget.show()
-    if text is not None or imageFile:
+    if text is not None or imageFile is not None:
         # From the event loop, so that a termination signal is never missed.
         QTimer.singleShot(0, lambda: writeAtStartUp(widget, text, imageFile))
     sys.exit(app.exec_())

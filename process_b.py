@@ -11,8 +11,9 @@ from PyQt5.QtGui import QImageWriter
 from PyQt5.QtWidgets import QWidget
 
 from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, asQString, formClass
-from qtipc.program import (EXIT_FAILURE, parseOptions, printError, quitOnTerminationSignals,
-                           sharedMemoryKeyOption, startApplication, usageError, writeFully)
+from qtipc.program import (EXIT_FAILURE, keyFrom, parseOptions, printError,
+                           quitOnTerminationSignals, sharedMemoryKeyOption, startApplication,
+                           usageError, writeFully)
 from qtipc.images import ImageShowing
 from qtipc.segment_format import SegmentFormat
 from qtipc.shared_memory import SharedMemory
@@ -83,81 +84,55 @@ class Widget_PB(ImageShowing, QWidget):
 
 
 def parseArguments():
-    """The key, and what to do instead of opening a window: "print",
-    "save-image" with its file name, or neither (None, None); exits with a
-    message on bad options."""
+    """The key, whether to print the text without a window, and the file to
+    save the image to without a window (or None); exits with a message on
+    bad options."""
     translate = QCoreApplication.translate
     parser = QCommandLineParser()
     parser.setApplicationDescription(translate(
-        "Widget_PB",
-        "Process B: reads the text process A shares through shared memory and shows it. "
-        "Start process A first and keep it open while reading.\n"
-        "It shows an image too, shared by process A or by Qt's Shared Memory example "
-        "(QDataStream << QImage; use --key QSharedMemoryExample for that example)."))
+        "Widget_PB", "Process B: shows the text or image that process A shares. --print and "
+                     "--save-image read once with no window, and exit 1, saying why, if they "
+                     "cannot."))
     keyOption = sharedMemoryKeyOption()
-    printOption = QCommandLineOption(
-        "print", translate("Widget_PB", "Read once without opening a window: write the text to "
-                           "standard output (UTF-8, exactly, no newline added) and exit; "
-                           "if it cannot be read, or the segment holds an image, say why on "
-                           "standard error and exit with status 1."))
-    saveImageOption = QCommandLineOption(
-        "save-image", translate("Widget_PB", "Read once without opening a window: save the "
-                                "image in the segment to <file> as PNG, pixel for pixel, and "
-                                "exit; if it cannot be read or saved, or the segment holds a "
-                                "text, say why on standard error and exit with status 1."),
+    printOption = QCommandLineOption("print", translate(
+        "Widget_PB", "Write the text to standard output (UTF-8, exactly) and exit."))
+    saveImageOption = QCommandLineOption("save-image", translate(
+        "Widget_PB", "Save the image to <file> as PNG, pixel for pixel, and exit."),
         translate("Widget_PB", "file"))
-    for option in (keyOption, printOption, saveImageOption):
-        parser.addOption(option)
+    parser.addOptions([keyOption, printOption, saveImageOption])
     parseOptions(parser)
-    if not parser.value(keyOption):
-        usageError(translate("Widget_PB", "The key must not be empty."))
-    if parser.positionalArguments():
-        usageError(arg(translate("Widget_PB", "Unexpected argument: %1"),
-                       parser.positionalArguments()[0]))
     if parser.isSet(printOption) and parser.isSet(saveImageOption):
         usageError(translate("Widget_PB", "Give either --print or --save-image, not both."))
     if parser.isSet(saveImageOption) and not parser.value(saveImageOption):
         usageError(translate("Widget_PB", "The file name for --save-image must not be empty."))
-    readOnce = "print" if parser.isSet(printOption) else None
-    if parser.isSet(saveImageOption):
-        readOnce = "save-image"
-    return parser.value(keyOption), readOnce, parser.value(saveImageOption)
+    imageFile = parser.value(saveImageOption) if parser.isSet(saveImageOption) else None
+    return keyFrom(parser, keyOption), parser.isSet(printOption), imageFile
 
 
-def printStrFromMemory(widget):
-    """--print: the exit status."""
-    text = widget.loadStrFromMemory()
-    if widget.errorString():
-        return EXIT_FAILURE
-    if not writeFully(sys.stdout.fileno(), text.encode("utf-8")):
-        printError(QCoreApplication.translate(
-            "Widget_PB", "The text was not written whole: standard output was closed."))
-        return EXIT_FAILURE
-    return 0
-
-
-def saveImageFromMemory(widget, fileName):
-    """--save-image: the exit status."""
+def readWithoutWindow(widget, imageFile):
+    """--print, or --save-image `imageFile`: reads once; the exit status."""
+    translate = QCoreApplication.translate
+    if imageFile is None:
+        text = widget.loadStrFromMemory()
+        if not widget.errorString() and not writeFully(sys.stdout.fileno(), text.encode("utf-8")):
+            widget.showError(translate("Widget_PB", "The text was not written whole: standard "
+                                                    "output was closed."))
+        return EXIT_FAILURE if widget.errorString() else 0
     image = widget.loadImageFromMemory()
-    if image is None:
-        return EXIT_FAILURE
-    writer = QImageWriter(fileName, b"png")
-    if not writer.write(image):
-        printError(arg(QCoreApplication.translate("Widget_PB", "Cannot save the image to %1: %2"),
-                       fileName, writer.errorString()))
-        return EXIT_FAILURE
-    return 0
+    writer = QImageWriter(imageFile, b"png")
+    if image is not None and not writer.write(image):
+        widget.showError(arg(translate("Widget_PB", "Cannot save the image to %1: %2"),
+                             imageFile, writer.errorString()))
+    return EXIT_FAILURE if widget.errorString() else 0
 
 
 def main():
     app = startApplication("process-b", windowless=("--print", "--save-image"))
-    key, readOnce, fileName = parseArguments()
+    key, printing, imageFile = parseArguments()
     quitOnTerminationSignals(app)
     widget = Widget_PB(key)
-    if readOnce == "print":
-        sys.exit(printStrFromMemory(widget))
-    if readOnce == "save-image":
-        sys.exit(saveImageFromMemory(widget, fileName))
+    if printing or imageFile is not None:
+        sys.exit(readWithoutWindow(widget, imageFile))
     widget.show()
     sys.exit(app.exec_())
 

@@ -206,9 +206,9 @@ class FortuneReply:
         else:
             self.state = TRUNCATED if self.closed else STALLED
 
-    def problem(self):
-        """What is wrong with the reply, said for the user; None for a
-        whole fortune (and while WAITING)."""
+    def errorString(self):
+        """What is wrong with the reply, said for the user; "" for a whole
+        fortune (and while WAITING)."""
         translate = QCoreApplication.translate
         if self.state == TRUNCATED:
             return arg(translate("FortuneReply", "The server closed the connection after %1 "
@@ -227,4 +227,4 @@ class FortuneReply:
             return arg(translate("FortuneReply", "The server's reply is not a fortune in any "
                                  "known format (%1 bytes, starting %2)."),
                        self.size(), bytes(self.data.left(16)).hex(" "))
-        return None
+        return ""

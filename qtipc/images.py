@@ -4,11 +4,15 @@ default version, which writes a qint32 1 (not a null image) and then the
 image as PNG. What process A and process B do with them beyond the
 example's lines, each under a name that says what it does."""
 
+import os
+import re
+
 from PyQt5.QtCore import QBuffer, QByteArray, QCoreApplication, QDataStream, QEvent, QObject, Qt
 from PyQt5.QtGui import QImage, QImageReader, QPixmap
 from PyQt5.QtWidgets import QFileDialog, QWidget
 
 from qtipc import arg
+from qtipc.system_limits import SegmentSizeLimit
 
 # What `out << image` writes first (QDataStream version 5 and later): the
 # qint32 1 that says the image is not null, then the PNG signature.
@@ -17,8 +21,111 @@ QIMAGE_STREAM_START = b"\x00\x00\x00\x01" + b"\x89PNG\r\n\x1a\n"
 # Enough of a PNG for its header (IHDR is its first chunk).
 HEADER_BYTES = 4096
 
+# Qt 6's QImageReader::allocationLimit() when QT_IMAGEIO_MAXALLOC does not
+# set it, in megabytes.
+DEFAULT_ALLOCATION_LIMIT_MB = 256
+
 
 translate = QCoreApplication.translate
+
+
+# --- Images too large to decode -------------------------------------------------------
+
+def allocationLimitMegabytes(environment=None):
+    """Qt 6's QImageReader::allocationLimit(), in megabytes; 0 means no limit.
+    QT_IMAGEIO_MAXALLOC sets it as Qt 6 reads it (measured with Qt 6.12):
+    an int as C's strtol reads one in base 0 (decimal, 0x hex, leading-0
+    octal, a sign, spaces around it); anything else, a value out of int's
+    range or a negative one leaves the default, 256."""
+    value = (os.environ if environment is None else environment).get("QT_IMAGEIO_MAXALLOC", "")
+    match = re.fullmatch(r"([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)",
+                         value.strip(" \t\n\v\f\r"))
+    if not match:
+        return DEFAULT_ALLOCATION_LIMIT_MB
+    digits = match.group(2)
+    number = int(digits, 16 if digits[:2] in ("0x", "0X") else 8 if digits[0] == "0" else 10)
+    number = -number if match.group(1) == "-" else number
+    if not -2 ** 31 <= number < 2 ** 31 or number < 0:
+        return DEFAULT_ALLOCATION_LIMIT_MB
+    return number
+
+
+def decodedDepth(imageFormat):
+    """The bits a pixel Qt 6's QImageIOHandler::allocateImage() counts for
+    `imageFormat`: the format's own, and at least 32 (what a GUI converts
+    to); 32 for a format the reader does not say."""
+    if imageFormat == QImage.Format_Invalid:
+        return 32
+    return max(QImage.toPixelFormat(imageFormat).bitsPerPixel(), 32)
+
+
+def decodedImageBytes(width, height, imageFormat):
+    """The bytes allocateImage() counts for `width` x `height` pixels
+    decoded to `imageFormat`: lines padded to 4 bytes, times the height."""
+    bytesPerLine = ((width * decodedDepth(imageFormat) + 31) >> 5) << 2
+    return bytesPerLine * height
+
+
+class ImageSizeLimit:
+    """Qt 6's allocation limit for decoded images, checked before Qt 5
+    decodes one. The reader's header gives the size and the format it will
+    decode to; an image whose pixels would take more than the limit
+    (QT_IMAGEIO_MAXALLOC megabytes, 256 unless set; 0 for none) is refused,
+    as Qt 6's QImageReader refuses it. Where the header cannot be read, or
+    does not say the size, nothing is refused here: the decoder then says
+    what is wrong, as before. Qt's convention: a check returns a bool, and
+    errorString() says why it is False."""
+
+    def __init__(self, megabytes=None):
+        self.m_megabytes = allocationLimitMegabytes() if megabytes is None else megabytes
+        self.m_errorString = ""
+
+    def megabytes(self):
+        return self.m_megabytes
+
+    def errorString(self):
+        return self.m_errorString
+
+    def allowsFile(self, fileName):
+        """False when the image in `fileName` is too large to decode."""
+        return self.allows(QImageReader(fileName), arg(QCoreApplication.translate(
+            "ImageSizeLimit", "The image in %1"), fileName))
+
+    def allowsStreamedImage(self, stream):
+        """False when the image `in >> image` would read from `stream` (a
+        QDataStream at the `out << image` bytes: a qint32, then a PNG) is
+        too large to decode. Only the PNG's header is read; the stream's
+        device is left where it was."""
+        device = stream.device()
+        start = device.pos()
+        try:
+            device.seek(start + 4)
+            return self.allowsInSegment(QImageReader(device, b"png"))
+        finally:
+            device.seek(start)
+
+    def allowsInSegment(self, reader):
+        """False when the image in a shared memory segment, whose header
+        `reader` reads, is too large to decode."""
+        return self.allows(reader, QCoreApplication.translate(
+            "ImageSizeLimit", "The image in the shared memory segment"))
+
+    def allows(self, reader, what):
+        """False when the image `reader` would read is too large to decode;
+        `what` names it in errorString()."""
+        self.m_errorString = ""
+        size = reader.size()
+        if self.m_megabytes == 0 or not size.isValid() or size.isEmpty():
+            return True
+        needed = decodedImageBytes(size.width(), size.height(), reader.imageFormat())
+        if needed <= self.m_megabytes * 1024 * 1024:
+            return True
+        self.m_errorString = arg(QCoreApplication.translate(
+            "ImageSizeLimit", "%1 is %2x%3 pixels: decoded, it would take %4 bytes, more than "
+                              "the limit of %5 MB. It was not read. QT_IMAGEIO_MAXALLOC sets "
+                              "the limit in MB (0: no limit), as in Qt 6."),
+            what, size.width(), size.height(), needed, self.m_megabytes)
+        return False
 
 
 def damagedImageMessage():
@@ -55,6 +162,10 @@ class ImageReader(QImageReader):
         None. A file that is there but is not an image gets the example's
         message."""
         self.m_errorString = ""
+        limit = ImageSizeLimit()  # before decoding: Qt 5 has no limit of its own
+        if not limit.allowsFile(self.fileName()):
+            self.m_errorString = limit.errorString()
+            return None
         image = self.read()
         if not image.isNull():
             return image
@@ -68,6 +179,10 @@ class ImageReader(QImageReader):
     def readFromStream(self, stream):
         """in >> image, checked: the image, or None."""
         self.m_errorString = ""
+        limit = ImageSizeLimit()
+        if not limit.allowsStreamedImage(stream):
+            self.m_errorString = limit.errorString()
+            return None
         image = QImage()
         stream >> image
         if image.isNull() or stream.status() != QDataStream.Ok:
@@ -136,6 +251,9 @@ class ImageSharing:
         image = reader.readImage()
         if image is None:
             return self.showError(reader.errorString())
+        segmentLimit = SegmentSizeLimit()  # checked before what is shared is touched
+        if not segmentLimit.allowsImage(image):
+            return self.showError(segmentLimit.errorString())
         self.m_sharedMemory.setKey(self.m_key)
         if self.m_sharedMemory.isAttached() and not self.m_sharedMemory.detachWhenFree():
             return self.showError(self.m_sharedMemory.errorString())

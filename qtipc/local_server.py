@@ -1,14 +1,14 @@
-"""What the C++ QLocalServer examples leave to chance, under names that say
-what they do, for fortune_server.py to call in one line each:
+"""LocalServer: the QLocalServer of fortune_server.py, with what the C++
+examples leave to chance under names that say what they do, in Qt's shape
+(an operation returns a bool, errorString() says why; nothing is printed:
+the `notice` signal says what happened, for the program to say):
 
-- `listenSafely(server, name)`: QLocalServer.listen(name), except that it
-  clears a crashed server's socket, never takes over a live one, makes the
-  socket reachable by the current user only, lets servers starting at once
-  take turns, and says why a name cannot be a socket at all.
-- `keepListening(server, name)`: listens again when Qt has stopped
-  listening on its own (accept() out of file descriptors).
-- `deleteWhenDisconnected(connection)`: the blog's disconnected -> deleteLater,
-  without the wait where the socket is already disconnected.
+- `listenSafely(name)`: listen(name), except that it clears a crashed
+  server's socket, never takes over a live one, makes the socket or pipe
+  reachable by the current user only, lets servers starting at once take
+  turns, and says why a name cannot be a socket at all.
+- `keepListening(name)`: listens again when Qt has stopped listening on its
+  own (accept() out of file descriptors); `listeningLost` when it cannot.
 
 Only Qt and the portable parts of Python's library are used: the same code
 runs where QLocalServer uses Unix sockets and where it uses Windows' named
@@ -16,15 +16,15 @@ pipes (which leave no file behind, so there is nothing to clear there).
 """
 
 import os
+import re
 import stat
 import sys
 
 from PyQt5 import sip
-from PyQt5.QtCore import QCoreApplication, QDir, QElapsedTimer, QFile, QLockFile, QTimer
+from PyQt5.QtCore import QDir, QElapsedTimer, QFile, QLockFile, QTimer, pyqtSignal
 from PyQt5.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 
 from qtipc import arg
-from qtipc.program import EXIT_FAILURE, printError
 
 USES_SOCKET_FILES = os.name != "nt"  # QLocalServer: Unix sockets; Windows: named pipes
 
@@ -44,15 +44,6 @@ LONGEST_PAUSE_MS = 8000
 GIVE_UP_AFTER_MS = 30000
 
 
-# Its messages are the Server's (translation context "Server").
-translate = QCoreApplication.translate
-
-
-class NameTaken(str):
-    """What listenSafely() says when waiting will not help: the name is
-    somebody else's."""
-
-
 def fullServerName(name):
     """Where QLocalServer will listen for `name`: the socket's path (under
     the temporary directory unless absolute), or the pipe's name."""
@@ -63,149 +54,166 @@ def fullServerName(name):
     return QDir.cleanPath(QDir.tempPath()) + "/" + name
 
 
-def listenSafely(server, name):
-    """server.listen(name), made safe. Returns None once it listens, else a
-    sentence saying why it does not (for "Unable to start the server: %1.").
+def describe(qtError):
+    """Qt's socket error text, with "Unknown error 24" said in words."""
+    return re.sub(r"Unknown error (\d+)", lambda match: os.strerror(int(match.group(1))),
+                  qtError)
 
-    - A socket file nobody accepts on (a crashed server's) is removed.
-    - A name somebody serves is never taken over; with Windows' pipes,
-      where Qt would let two servers share a name, it is refused too.
-    - The socket is reachable by the current user only.
-    - Servers starting at once on a leftover take turns, holding a lock
-      file beside the socket from the check to the listen."""
-    path = fullServerName(name)
-    if USES_SOCKET_FILES and len(QFile.encodeName(path)) + 1 > SOCKET_PATH_LIMIT:
-        return arg(translate("Server", "the socket path %1 is %2 bytes long, and this "
-                                       "system allows at most %3"),
-                   path, len(QFile.encodeName(path)), SOCKET_PATH_LIMIT - 1)
-    if USES_SOCKET_FILES and not os.path.lexists(path):
-        # Nothing to clear: bind() itself lets only one server have it.
-        server.close()
-        return listenForUserOnly(server, name)
-    lockFile = QLockFile(startLockPath(path))
-    if not lockFile.tryLock(START_LOCK_TIMEOUT_MS) \
-            and lockFile.error() == QLockFile.LockFailedError:
-        return arg(translate("Server", "another server is starting on %1"), path)
-    # Any other lock error (a directory we may not write to, or no file
-    # descriptor to spare): go on unlocked, and let listen() say what is wrong.
-    try:
-        problem = clearLeftover(name, path)
-        if problem:
-            return problem
-        # A server Qt stopped (see keepListening) still holds the name, and
-        # close() removes whatever is at its path: nobody's, as just checked.
-        server.close()
-        return listenForUserOnly(server, name)
-    finally:
-        lockFile.unlock()
+
+class LocalServer(QLocalServer):
+    # What happened while it keeps listening, for the program to say.
+    notice = pyqtSignal(str)
+    # It stopped listening for good (the reason): the program should end.
+    listeningLost = pyqtSignal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.m_errorString = ""
+        self.m_nameTaken = False  # waiting will not help: the name is somebody else's
+
+    def errorString(self):
+        """Why the last listenSafely() failed: this class's reason, else Qt's
+        (described in words)."""
+        return self.m_errorString or describe(super().errorString())
+
+    def fail(self, message, nameTaken=False):
+        self.m_errorString, self.m_nameTaken = message, nameTaken
+        return False
+
+    def listenSafely(self, name):
+        """listen(name), made safe; False when it does not listen.
+
+        - A socket file nobody accepts on (a crashed server's) is removed.
+        - A name somebody serves is never taken over; with Windows' pipes,
+          where Qt would let two servers share a name, it is refused too.
+        - The socket or pipe is reachable by the current user only.
+        - Servers starting at once on a leftover take turns, holding a lock
+          file beside the socket from the check to the listen."""
+        self.m_errorString, self.m_nameTaken = "", False
+        path = fullServerName(name)
+        if USES_SOCKET_FILES and len(QFile.encodeName(path)) + 1 > SOCKET_PATH_LIMIT:
+            return self.fail(arg(self.tr("the socket path %1 is %2 bytes long, and this system "
+                                         "allows at most %3"),
+                                 path, len(QFile.encodeName(path)), SOCKET_PATH_LIMIT - 1))
+        if USES_SOCKET_FILES and not os.path.lexists(path):
+            # Nothing to clear: bind() itself lets only one server have it.
+            self.close()
+            return self.listenForUserOnly(name)
+        lockFile = QLockFile(startLockPath(path))
+        if not lockFile.tryLock(START_LOCK_TIMEOUT_MS) \
+                and lockFile.error() == QLockFile.LockFailedError:
+            return self.fail(arg(self.tr("another server is starting on %1"), path))
+        # Any other lock error (a directory we may not write to, or no file
+        # descriptor to spare): go on unlocked, and let listen() say what is wrong.
+        try:
+            if not self.clearLeftover(name, path):
+                return False
+            # A server Qt stopped (see keepListening) still holds the name, and
+            # close() removes whatever is at its path: nobody's, as just checked.
+            self.close()
+            return self.listenForUserOnly(name)
+        finally:
+            lockFile.unlock()
+
+    def clearLeftover(self, name, path):
+        """Removes a socket file that nobody accepts on; False when the name
+        is somebody else's."""
+        if USES_SOCKET_FILES:
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError:
+                return True  # none there; or listen() will say what is wrong
+            if not stat.S_ISSOCK(mode):
+                return self.fail(arg(self.tr("%1 exists and is not a socket"), path), True)
+        probe = QLocalSocket()
+        probe.connectToServer(name)
+        if probe.waitForConnected(PROBE_TIMEOUT_MS):
+            probe.abort()
+            return self.fail(arg(self.tr("another server is already listening on %1"), path),
+                             True)
+        if probe.error() not in (QLocalSocket.ServerNotFoundError,
+                                 QLocalSocket.ConnectionRefusedError):
+            # Busy (a full backlog), or not ours to use: somebody holds it.
+            return self.fail(arg(self.tr("another server is already listening on %1 (%2)"),
+                                 path, describe(probe.errorString())), True)
+        if USES_SOCKET_FILES:
+            QLocalServer.removeServer(name)  # nobody accepts on it: a leftover
+        return True
+
+    def listenForUserOnly(self, name):
+        if USES_SOCKET_FILES:
+            # Not UserAccessOption: on Unix it binds under another name and
+            # renames the socket over `name`, taking over a live server's.
+            oldUmask = os.umask(0o077)
+        else:
+            # A pipe has no file for a umask to restrict, and its default
+            # security lets other users connect: a DACL for this user only.
+            self.setSocketOptions(QLocalServer.UserAccessOption)
+        try:
+            listening = self.listen(name)
+        finally:
+            if USES_SOCKET_FILES:
+                os.umask(oldUmask)
+        if listening:
+            return True
+        if self.serverError() == QAbstractSocket.AddressInUseError:
+            return self.fail(arg(self.tr("another server is already listening on %1"),
+                                 fullServerName(name)), True)
+        return self.fail(describe(super().errorString()))
+
+    def keepListening(self, name):
+        """Keeps listening on `name` for as long as the server runs.
+
+        When accept() fails (the process is out of file descriptors), Qt's
+        QLocalServer on Unix closes its listener and removes the socket, and
+        says nothing: isListening() stays true, and only errorString()
+        changes. So this checks once a second; when it has stopped, it says
+        so through `notice` and listens again, pausing longer each time it
+        has to, until descriptors are free. If the name has been taken
+        meanwhile, or listening fails for GIVE_UP_AFTER_MS, it emits
+        `listeningLost`: never a live server without a socket."""
+        self.m_name = name
+        self.m_quietError = super().errorString()  # what listen() left (it clears nothing)
+        self.m_failing = QElapsedTimer()
+        self.m_outages = 0  # in a row: a server that stops again at once waits longer
+        self.m_checkTimer = QTimer(self)
+        self.m_checkTimer.timeout.connect(self.checkListening)
+        self.m_checkTimer.start(CHECK_INTERVAL_MS)
+
+    def checkListening(self):
+        timer, path = self.m_checkTimer, fullServerName(self.m_name)
+        if self.isListening() and super().errorString() == self.m_quietError:
+            self.m_outages = 0
+            timer.setInterval(CHECK_INTERVAL_MS)
+            return
+        if not self.m_failing.isValid():
+            self.notice.emit(arg(self.tr("The server stopped listening on %1 (%2). Listening "
+                                         "again."), path, describe(super().errorString())))
+            self.m_failing.start()
+        if self.listenSafely(self.m_name):
+            self.notice.emit(arg(self.tr("The server is listening again on %1."), path))
+            self.m_quietError = super().errorString()
+            self.m_failing.invalidate()
+            self.m_outages += 1
+            timer.setInterval(min(CHECK_INTERVAL_MS << self.m_outages, LONGEST_PAUSE_MS))
+        elif self.m_nameTaken or self.m_failing.elapsed() > GIVE_UP_AFTER_MS:
+            timer.stop()
+            if self.m_nameTaken:
+                self.abandon()
+            self.listeningLost.emit(arg(self.tr("Unable to listen again: %1. Quitting."),
+                                        self.errorString()))
+        else:
+            timer.setInterval(min(2 * timer.interval(), LONGEST_PAUSE_MS))
+
+    def abandon(self):
+        """Never destroys this server: QLocalServer's destructor removes the
+        file at the path it listened on, which is another server's socket
+        now."""
+        self.setParent(None)
+        sip.transferto(self, None)
 
 
 def startLockPath(path):
     if USES_SOCKET_FILES:
         return path + ".lock"
     return QDir.temp().absoluteFilePath(path.replace("\\", "_") + ".lock")
-
-
-def clearLeftover(name, path):
-    """Removes a socket file that nobody accepts on. Returns why the name
-    cannot be listened on, or None."""
-    if USES_SOCKET_FILES:
-        try:
-            mode = os.lstat(path).st_mode
-        except OSError:
-            return None  # none there; or listen() will say what is wrong
-        if not stat.S_ISSOCK(mode):
-            return NameTaken(arg(translate("Server", "%1 exists and is not a socket"), path))
-    probe = QLocalSocket()
-    probe.connectToServer(name)
-    if probe.waitForConnected(PROBE_TIMEOUT_MS):
-        probe.abort()
-        return NameTaken(arg(translate("Server", "another server is already listening on %1"),
-                             path))
-    if probe.error() not in (QLocalSocket.ServerNotFoundError,
-                             QLocalSocket.ConnectionRefusedError):
-        # Busy (a full backlog), or not ours to use: somebody holds it.
-        return NameTaken(arg(translate("Server", "another server is already listening on %1 (%2)"),
-                             path, describe(probe.errorString())))
-    if USES_SOCKET_FILES:
-        QLocalServer.removeServer(name)  # nobody accepts on it: a leftover
-    return None
-
-
-def listenForUserOnly(server, name):
-    # Not QLocalServer.UserAccessOption: on Unix it binds under another name
-    # and renames the socket over `name`, taking over a live server's.
-    oldUmask = os.umask(0o077)
-    try:
-        listening = server.listen(name)
-    finally:
-        os.umask(oldUmask)
-    if listening:
-        return None
-    if server.serverError() == QAbstractSocket.AddressInUseError:
-        return NameTaken(arg(translate("Server", "another server is already listening on %1"),
-                             fullServerName(name)))
-    return describe(server.errorString())
-
-
-def describe(qtError):
-    """Qt's socket error text, with "Unknown error 24" said in words."""
-    import re
-    return re.sub(r"Unknown error (\d+)", lambda match: os.strerror(int(match.group(1))),
-                  qtError)
-
-
-def keepListening(server, name):
-    """Keeps `server` listening on `name` for as long as it runs.
-
-    When accept() fails (the process is out of file descriptors), Qt's
-    QLocalServer on Unix closes its listener and removes the socket, and
-    says nothing: isListening() stays true, and only errorString() changes
-    (no other error is set while it listens). So this checks once a second;
-    when it has stopped, it says so on stderr and listens again, pausing
-    longer each time it has to, until descriptors are free. If the name has
-    been taken meanwhile, or listening fails for GIVE_UP_AFTER_MS, it says
-    so and quits the application with EXIT_FAILURE (for a supervisor to
-    restart it): never a live server without a socket."""
-    path = fullServerName(name)
-    quietError = [server.errorString()]  # what listen() left (it clears nothing)
-    timer = QTimer(server)
-    failing = QElapsedTimer()
-    outages = [0]  # in a row: a server that stops again at once waits longer
-
-    def check():
-        if server.isListening() and server.errorString() == quietError[0]:
-            outages[0] = 0
-            timer.setInterval(CHECK_INTERVAL_MS)
-            return
-        if not failing.isValid():
-            printError(arg(translate("Server", "The server stopped listening on %1 (%2). "
-                                               "Listening again."),
-                           path, describe(server.errorString())))
-            failing.start()
-        problem = listenSafely(server, name)
-        if problem is None:
-            printError(arg(translate("Server", "The server is listening again on %1."), path))
-            quietError[0] = server.errorString()
-            failing.invalidate()
-            outages[0] += 1
-            timer.setInterval(min(CHECK_INTERVAL_MS << outages[0], LONGEST_PAUSE_MS))
-        elif isinstance(problem, NameTaken) or failing.elapsed() > GIVE_UP_AFTER_MS:
-            printError(arg(translate("Server", "Unable to listen again: %1. Quitting."), problem))
-            timer.stop()
-            if isinstance(problem, NameTaken):
-                abandon(server)
-            QCoreApplication.exit(EXIT_FAILURE)
-        else:
-            timer.setInterval(min(2 * timer.interval(), LONGEST_PAUSE_MS))
-
-    timer.timeout.connect(check)
-    timer.start(CHECK_INTERVAL_MS)
-    return timer
-
-
-def abandon(server):
-    """Never destroys `server`: QLocalServer's destructor removes the file
-    at the path it listened on, which is another server's socket now."""
-    server.setParent(None)
-    sip.transferto(server, None)

@@ -118,9 +118,21 @@ def sharedMemoryKeyOption():
     """The --key option process A and process B take."""
     translate = QCoreApplication.translate
     return QCommandLineOption(
-        "key", arg(translate("Program", "Shared memory key (default: %1)."),
+        "key", arg(translate("Program", "Shared memory key (default: %1; Qt's Shared Memory "
+                                        "example uses QSharedMemoryExample)."),
                    DEFAULT_SHARED_MEMORY_KEY),
         translate("Program", "key"), DEFAULT_SHARED_MEMORY_KEY)
+
+
+def keyFrom(parser, keyOption):
+    """The shared-memory key given (process A and B take no arguments
+    besides options): a usage error for an empty key or a stray argument."""
+    if not parser.value(keyOption):
+        usageError(QCoreApplication.translate("Program", "The key must not be empty."))
+    if parser.positionalArguments():
+        usageError(arg(QCoreApplication.translate("Program", "Unexpected argument: %1"),
+                       parser.positionalArguments()[0]))
+    return parser.value(keyOption)
 
 
 def _isGuiApplication():

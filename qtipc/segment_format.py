@@ -12,7 +12,8 @@ import sys
 from PyQt5.QtCore import QCoreApplication, QDataStream
 
 from qtipc import arg
-from qtipc.images import QIMAGE_STREAM_START, ImageReader, damagedImageMessage
+from qtipc.system_limits import SegmentSizeLimit
+from qtipc.images import QIMAGE_STREAM_START, ImageReader, ImageSizeLimit, damagedImageMessage
 
 # The largest segment a QByteArray, and so QBuffer and QSharedMemory, can hold.
 MAX_SIZE = 0x7fffffff - 32
@@ -46,15 +47,20 @@ class SegmentFormat:
         """False (errorString() says why) for a text no segment can share:
         checked before anything is touched, so the previous one stays."""
         self.m_error, self.m_errorString = self.NoError, ""
+        limit = SegmentSizeLimit()  # one segment's cap on this system
         try:
             size = 4 + len(text.encode("utf-16-be"))
         except UnicodeEncodeError:
-            return bool(self.fail(self.NotData, translate("SegmentFormat",
-                "The text is not valid Unicode (it holds unpaired surrogates); nothing was "
-                "written.")))
+            self.fail(self.NotData, translate("SegmentFormat", "The text is not valid Unicode (it "
+                                              "holds unpaired surrogates); nothing was written."))
+            return False
         if size > MAX_SIZE:
-            return bool(self.fail(self.NotData, translate("SegmentFormat",
-                "The text is too long for shared memory; nothing was written.")))
+            self.fail(self.NotData, translate("SegmentFormat", "The text is too long for shared "
+                                              "memory; nothing was written."))
+            return False
+        if not limit.allows(size):
+            self.fail(self.NotData, limit.errorString())
+            return False
         return True
 
     @staticmethod
@@ -75,7 +81,10 @@ class SegmentFormat:
         SharedMemory.copyFrom)."""
         self.m_error, self.m_errorString = self.NoError, ""
         if self.holdsImage(segment):
-            size = ImageReader.fromSegment(segment).size()
+            reader, limit = ImageReader.fromSegment(segment), ImageSizeLimit()
+            if not limit.allowsInSegment(reader):  # said before its size, as reading it would
+                return self.fail(self.NotData, limit.errorString())
+            size = reader.size()
             if not size.isValid():
                 return self.fail(self.NotData, damagedImageMessage())
             return self.fail(self.HoldsImage, arg(translate("SegmentFormat",

@@ -19,6 +19,7 @@ from PyQt5.QtCore import QCoreApplication, QDeadlineTimer, QSharedMemory, pyqtSi
 
 from qtipc import arg
 from qtipc.program import stopWaiting, waitWithEvents
+from qtipc.system_limits import SegmentSizeLimit
 
 
 def systemV():
@@ -114,7 +115,7 @@ class SharedMemory(QSharedMemory):
             return None if waitWithEvents(self.POLL_MS) else self.fail(self.stoppedWaiting())
         if self.error() != QSharedMemory.AlreadyExists or sysv.findSegment(self.key()) is None:
             return self.fail(arg(self.tr("Unable to create shared memory segment: %1"),
-                                 super().errorString()))
+                                 self.createError(size)))
         return None  # another process created one meanwhile: look at it
 
     def clearPrevious(self, sysv, segment, readers):
@@ -163,7 +164,7 @@ class SharedMemory(QSharedMemory):
             if self.error() not in (QSharedMemory.AlreadyExists, QSharedMemory.KeyError,
                                     QSharedMemory.LockError):
                 return self.fail(arg(self.tr("Unable to create shared memory segment: %1"),
-                                     super().errorString()))
+                                     self.createError(size)))
             if readers.hasExpired():
                 return self.fail(arg(self.tr(
                     "Shared memory under the key %1 is in use (by another process A, by a reader "
@@ -172,6 +173,15 @@ class SharedMemory(QSharedMemory):
             if not waitWithEvents(self.POLL_MS):
                 return self.fail(self.stoppedWaiting())
         return True
+
+    def createError(self, size):
+        """Why create(size) failed: Qt's words, and where the size was refused
+        (QSharedMemory.InvalidSize), the bytes needed, the system's cap and
+        how to raise it."""
+        if self.error() != QSharedMemory.InvalidSize:
+            return super().errorString()
+        return arg(self.tr("%1. The segment needs %2 bytes. %3"), super().errorString(), size,
+                   SegmentSizeLimit().explanation(size))
 
     def createRecordingLock(self, size):
         """create(size), noting whether it made the lock's semaphore."""

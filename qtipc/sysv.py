@@ -130,21 +130,6 @@ def processIsRunning(pid):
     return state not in ("Z", "X")
 
 
-def removeStaleSegment(key):
-    """Removes a segment nobody is attached to the way Qt does (whoever
-    detaches last removes the segment and its key file). Returns why it
-    could not, or "" (also when someone attached meanwhile: the segment then
-    stays, and goes when they detach)."""
-    stale = QSharedMemory(key)
-    if stale.attach(QSharedMemory.ReadOnly):
-        stale.detach()
-        return ""
-    segment = findSegment(key)
-    if segment is not None and segment.attachCount == 0:
-        return stale.errorString()
-    return ""
-
-
 def _semaphore(key):
     ipc = ipcKey(semaphoreKeyFile(key))
     return -1 if ipc is None else _libc.semget(ipc, 1, 0)

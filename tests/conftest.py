@@ -307,3 +307,90 @@ def qt6FortuneClient(processes, qt6Python):
         out, err = process.communicate(timeout=TIMEOUT)
         return process.returncode, out.decode("utf-8"), err.decode("utf-8", errors="replace")
     return fetch
+
+
+# --- Privileges: a namespace, a sysctl, a mount -------------------------------------------
+# A test that needs one asks privileged() first. Where the kernel refuses it
+# (no root, a container without CAP_SYS_ADMIN, a chroot whose root is not a
+# mount point: "unshare: cannot change root filesystem propagation"), the
+# test is skipped with the kernel's own words; under CI, which must grant
+# it, it fails, as a missing peer does (harness.missingPeer).
+
+_refusals = {}
+
+
+def privileged(what, probe):
+    """Skips the test, with the reason, unless `probe` (a command doing just
+    what the test needs: the namespace, the sysctl, the mount) succeeds
+    here; see missingPeer() for CI. Each probe runs once per session."""
+    import shutil
+
+    if not shutil.which(probe[0]):
+        missingPeer("{} needs {} (util-linux)".format(what, probe[0]))
+    if probe not in _refusals:
+        result = subprocess.run(probe, stdin=subprocess.DEVNULL, capture_output=True,
+                                text=True, timeout=SHM_TIMEOUT)
+        _refusals[probe] = "" if result.returncode == 0 else (
+            result.stderr.strip() or "exit status {}".format(result.returncode))
+    if _refusals[probe]:
+        missingPeer("{}: refused here ({}: {})".format(what, " ".join(probe), _refusals[probe]))
+
+
+# A private mount namespace whose /proc/sysvipc is an empty tmpfs, as on macOS.
+WITHOUT_SYSVIPC_LIST = ("unshare", "--mount", "sh", "-c",
+                        'mount -t tmpfs none /proc/sysvipc && exec "$@"', "sh", sys.executable)
+
+
+@pytest.fixture
+def withoutSysvipcList():
+    """The command prefix that runs a script with /proc/sysvipc hidden."""
+    privileged("hiding /proc/sysvipc (unshare --mount, as root)",
+               WITHOUT_SYSVIPC_LIST[:4] + ("mount -t tmpfs none /proc/sysvipc",))
+    return WITHOUT_SYSVIPC_LIST
+
+
+# macOS's default cap on one System V segment: kern.sysv.shmmax.
+MACOS_SHMMAX = 4194304
+
+
+@pytest.fixture
+def cappedSegments():
+    """The command prefix that runs a program (the interpreter, then its
+    arguments) where one segment may hold at most MACOS_SHMMAX bytes: a
+    private IPC namespace with kernel.shmmax lowered (with_shmmax.py)."""
+    privileged("lowering kernel.shmmax (unshare --ipc, as root)",
+               ("unshare", "--ipc", "sh", "-c",
+                "echo {} > /proc/sys/kernel/shmmax".format(MACOS_SHMMAX)))
+    return ("unshare", "--ipc", sys.executable, os.path.join(HELPERS, "with_shmmax.py"),
+            str(MACOS_SHMMAX), sys.executable)
+
+
+# --- Images that claim more pixels than they hold ------------------------------------------
+
+def pngClaiming(width, height, colourType=6):
+    """A PNG of `width` x `height` pixels, all zero, whole and valid, that
+    deflate squeezes to about a thousandth: 8-bit RGBA (colour type 6) or
+    grey (0). Built with zlib, not Qt, so that no Qt decodes it first."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(
+            ">I", zlib.crc32(kind + data) & 0xffffffff)
+
+    row = bytes(1 + width * {0: 1, 6: 4}[colourType])  # filter byte 0, then the pixels
+    compressor = zlib.compressobj(9)
+    rows = [compressor.compress(row * 100) for _ in range(height // 100)]
+    rows += [compressor.compress(row * (height % 100)), compressor.flush()]
+    header = struct.pack(">IIBBBBB", width, height, 8, colourType, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"".join(rows))
+            + chunk(b"IEND", b""))
+
+
+@pytest.fixture(scope="session")
+def imageBomb(tmp_path_factory):
+    """A PNG file that claims 16000x16000 RGBA pixels (1 GB decoded) in
+    about 1 MB: made once a session, it takes a few seconds."""
+    path = tmp_path_factory.mktemp("bomb") / "bomb.png"
+    path.write_bytes(pngClaiming(16000, 16000))
+    return str(path)

@@ -56,10 +56,10 @@ def test_a_fortune_is_taken_only_at_the_end(wire):
         reply = FortuneReply()
         for index in range(len(data)):
             reply.feed(data[index:index + 1])
-            assert reply.state == WAITING and reply.problem() is None
+            assert reply.state == WAITING and reply.errorString() == ""
         reply.serverClosed()
         assert (reply.state, reply.layout) == (FORTUNE, wire)
-        assert reply.problem() is None
+        assert reply.errorString() == ""
         assert readAsTheClientDoes(reply) == (text, True)
 
 
@@ -86,7 +86,7 @@ def test_bytes_after_a_whole_reply_make_it_malformed(wire):
         reply.feed(data[split:])
         reply.serverClosed()
         assert reply.state == MALFORMED
-        assert reply.problem() == ("The server's reply is not a fortune in any known format "
+        assert reply.errorString() == ("The server's reply is not a fortune in any known format "
                                    "({} bytes, starting {}).".format(len(data), data[:16].hex(" ")))
 
 
@@ -110,7 +110,7 @@ def test_truncated_and_malformed_are_told_apart():
     data = encode("You might have mail.", "qt4")[:-1]
     reply = received(data)
     assert reply.state == TRUNCATED
-    assert reply.problem() == ("The server closed the connection after {} bytes, before "
+    assert reply.errorString() == ("The server closed the connection after {} bytes, before "
                                "a whole fortune had arrived.".format(len(data)))
     reply = received(b"\x00\x00\x00\x03\x00\x00\x00\x03", closed=False)  # odd lengths everywhere
     assert reply.state == MALFORMED
@@ -121,7 +121,7 @@ def test_an_oversized_reply_is_refused_from_its_lengths(wire):
     # Refused before the server closes: both lengths announce too much.
     reply = received(encode("x" * (MAX_REPLY_SIZE // 2), wire), closed=False)
     assert reply.state == OVERSIZED
-    assert reply.problem() == ("The server's reply is longer than {} bytes; no fortune "
+    assert reply.errorString() == ("The server's reply is longer than {} bytes; no fortune "
                                "is that long.".format(MAX_REPLY_SIZE))
 
 
@@ -138,13 +138,13 @@ def test_a_server_gone_quiet_is_judged_by_what_it_sent(wire):
     reply = received(data[:-1], closed=False)
     reply.waitIsOver(5)
     assert reply.state == STALLED
-    assert reply.problem() == ("The server sent {} bytes, not a whole fortune, and then "
+    assert reply.errorString() == ("The server sent {} bytes, not a whole fortune, and then "
                                "nothing for 5 seconds.".format(len(data) - 1))
 
     reply = received(closed=False)
     reply.waitIsOver(0.5)
     assert reply.state == STALLED
-    assert reply.problem() == "The server did not send a fortune within 0.5 seconds."
+    assert reply.errorString() == "The server did not send a fortune within 0.5 seconds."
 
 
 def test_where_two_readings_fit_at_the_end_the_redundant_length_wins():

@@ -6,7 +6,6 @@ must leave no process, segment, semaphore or key file behind."""
 import json
 import os
 import random
-import shutil
 import signal
 import struct
 import subprocess
@@ -508,16 +507,7 @@ def test_b_print_exits_1_when_its_output_is_cut(ipc):
 # --- Where platform facilities are missing ------------------------------------------------------
 
 WITHOUT_UNIX = (sys.executable, os.path.join(HELPERS, "without_unix.py"))
-# A private mount namespace whose /proc/sysvipc is an empty tmpfs, as on macOS.
-WITHOUT_SYSVIPC_LIST = ("unshare", "--mount", "sh", "-c",
-                        'mount -t tmpfs none /proc/sysvipc && exec "$@"', "sh", sys.executable)
-
-
-@pytest.fixture
-def withoutSysvipcList():
-    if os.geteuid() != 0 or not shutil.which("unshare"):
-        missingPeer("hiding /proc/sysvipc needs root and unshare (util-linux)")
-    return WITHOUT_SYSVIPC_LIST
+# withoutSysvipcList (conftest.py): /proc/sysvipc hidden, as on macOS.
 
 
 @pytest.mark.parametrize("text", [TEXTS["chinese"], TEXTS["emoji-outside-bmp"],

@@ -85,17 +85,17 @@
 <context>
     <name>ImageReader</name>
     <message>
-        <location filename="../images.py" line="25"/>
+        <location filename="../images.py" line="132"/>
         <source>The shared memory segment holds a damaged image: it starts as Qt writes an image, but its PNG cannot be read.</source>
         <translation>共享内存段中的图像已损坏：其开头与 Qt 写入的图像相同，但其中的 PNG 无法读取。</translation>
     </message>
     <message>
-        <location filename="../images.py" line="62"/>
+        <location filename="../images.py" line="173"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../images.py" line="65"/>
+        <location filename="../images.py" line="176"/>
         <source>Selected file is not an image, please select another.</source>
         <translation>所选文件不是图像，请选择其他文件。</translation>
     </message>
@@ -103,7 +103,7 @@
 <context>
     <name>ImageSharing</name>
     <message>
-        <location filename="../images.py" line="155"/>
+        <location filename="../images.py" line="273"/>
         <source>Images (*.png *.xpm *.jpg)</source>
         <translation>图像 (*.png *.xpm *.jpg)</translation>
     </message>
@@ -111,9 +111,70 @@
 <context>
     <name>ImageShowing</name>
     <message>
-        <location filename="../images.py" line="173"/>
+        <location filename="../images.py" line="291"/>
         <source>Unable to attach to shared memory segment.</source>
         <translation>无法连接到共享内存段。</translation>
+    </message>
+</context>
+<context>
+    <name>ImageSizeLimit</name>
+    <message>
+        <location filename="../images.py" line="91"/>
+        <source>The image in %1</source>
+        <translation>%1 中的图像</translation>
+    </message>
+    <message>
+        <location filename="../images.py" line="110"/>
+        <source>The image in the shared memory segment</source>
+        <translation>共享内存段中的图像</translation>
+    </message>
+    <message>
+        <location filename="../images.py" line="123"/>
+        <source>%1 is %2x%3 pixels: decoded, it would take %4 bytes, more than the limit of %5 MB. It was not read. QT_IMAGEIO_MAXALLOC sets the limit in MB (0: no limit), as in Qt 6.</source>
+        <translation>%1为 %2x%3 像素：解码后需要 %4 字节，超过 %5 MB 的上限，未读取。QT_IMAGEIO_MAXALLOC 以 MB 为单位设置该上限（0 表示不限），与 Qt 6 相同。</translation>
+    </message>
+</context>
+<context>
+    <name>LocalServer</name>
+    <message>
+        <location filename="../local_server.py" line="95"/>
+        <source>the socket path %1 is %2 bytes long, and this system allows at most %3</source>
+        <translation>套接字路径 %1 长 %2 字节，而本系统最多只允许 %3 字节</translation>
+    </message>
+    <message>
+        <location filename="../local_server.py" line="105"/>
+        <source>another server is starting on %1</source>
+        <translation>另一个服务器正在 %1 上启动</translation>
+    </message>
+    <message>
+        <location filename="../local_server.py" line="127"/>
+        <source>%1 exists and is not a socket</source>
+        <translation>%1 已存在，但不是套接字</translation>
+    </message>
+    <message>
+        <location filename="../local_server.py" line="160"/>
+        <source>another server is already listening on %1</source>
+        <translation>已有另一个服务器在 %1 上监听</translation>
+    </message>
+    <message>
+        <location filename="../local_server.py" line="137"/>
+        <source>another server is already listening on %1 (%2)</source>
+        <translation>已有另一个服务器在 %1 上监听（%2）</translation>
+    </message>
+    <message>
+        <location filename="../local_server.py" line="190"/>
+        <source>The server stopped listening on %1 (%2). Listening again.</source>
+        <translation>服务器已停止在 %1 上监听（%2）。正在重新监听。</translation>
+    </message>
+    <message>
+        <location filename="../local_server.py" line="194"/>
+        <source>The server is listening again on %1.</source>
+        <translation>服务器已重新在 %1 上监听。</translation>
+    </message>
+    <message>
+        <location filename="../local_server.py" line="203"/>
+        <source>Unable to listen again: %1. Quitting.</source>
+        <translation>无法重新监听：%1。正在退出。</translation>
     </message>
 </context>
 <context>
@@ -124,14 +185,9 @@
         <translation>无法打开窗口：没有可用的显示（DISPLAY 和 WAYLAND_DISPLAY 均未设置）。请在桌面环境中运行，或加上 -platform offscreen 运行。</translation>
     </message>
     <message>
-        <location filename="../program.py" line="134"/>
+        <location filename="../program.py" line="146"/>
         <source>Try &apos;%1 --help&apos; for more information.</source>
         <translation>请尝试执行“%1 --help”以获取更多信息。</translation>
-    </message>
-    <message>
-        <location filename="../program.py" line="120"/>
-        <source>Shared memory key (default: %1).</source>
-        <translation>共享内存的键（默认为 %1）。</translation>
     </message>
     <message>
         <location filename="../program.py" line="120"/>
@@ -139,125 +195,158 @@
         <translation>键</translation>
     </message>
     <message>
-        <location filename="../program.py" line="235"/>
+        <location filename="../program.py" line="247"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../program.py" line="241"/>
+        <location filename="../program.py" line="253"/>
         <source>%1 is not UTF-8 text (byte %2 is invalid).</source>
         <translation>%1 不是 UTF-8 文本（第 %2 字节无效）。</translation>
+    </message>
+    <message>
+        <location filename="../program.py" line="120"/>
+        <source>Shared memory key (default: %1; Qt&apos;s Shared Memory example uses QSharedMemoryExample).</source>
+        <translation>共享内存的键(默认:%1;Qt 的共享内存示例使用 QSharedMemoryExample)。</translation>
+    </message>
+    <message>
+        <location filename="../program.py" line="131"/>
+        <source>The key must not be empty.</source>
+        <translation>键不能为空。</translation>
+    </message>
+    <message>
+        <location filename="../program.py" line="133"/>
+        <source>Unexpected argument: %1</source>
+        <translation>多余的参数：%1</translation>
     </message>
 </context>
 <context>
     <name>SegmentFormat</name>
     <message>
-        <location filename="../segment_format.py" line="52"/>
+        <location filename="../segment_format.py" line="54"/>
         <source>The text is not valid Unicode (it holds unpaired surrogates); nothing was written.</source>
         <translation>文本不是有效的 Unicode（含有未配对的代理项）；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="56"/>
+        <location filename="../segment_format.py" line="58"/>
         <source>The text is too long for shared memory; nothing was written.</source>
         <translation>文本太长，共享内存放不下；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="81"/>
+        <location filename="../segment_format.py" line="90"/>
         <source>The shared memory segment holds an image (%1x%2 pixels), not a text; save it with --save-image FILE.</source>
         <translation>共享内存段中是图像（%1x%2 像素），不是文本；请用 --save-image &lt;文件&gt; 保存。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="100"/>
+        <location filename="../segment_format.py" line="109"/>
         <source>The shared memory segment holds a text, not an image; read it with --print.</source>
         <translation>共享内存段中是文本，不是图像；请用 --print 读取。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="110"/>
+        <location filename="../segment_format.py" line="119"/>
         <source>The shared memory segment holds neither a text nor an image: it starts as Qt writes an image, but no PNG follows.</source>
         <translation>共享内存段中既不是文本也不是图像：其开头与 Qt 写入的图像相同，但后面没有 PNG 数据。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="150"/>
+        <location filename="../segment_format.py" line="159"/>
         <source>The shared memory segment is too small (%1 bytes) to hold a text.</source>
         <translation>共享内存段太小（%1 字节），容纳不下文本。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="152"/>
+        <location filename="../segment_format.py" line="161"/>
         <source>Nothing has been written to the shared memory segment yet.</source>
         <translation>共享内存段中还没有写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="157"/>
+        <location filename="../segment_format.py" line="166"/>
         <source>The shared memory segment does not hold a text: its length field (%1) is an odd number of bytes.</source>
         <translation>共享内存段中不是文本：其长度字段（%1）是奇数个字节。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="160"/>
+        <location filename="../segment_format.py" line="169"/>
         <source>The shared memory segment does not hold a whole text: its length field says %1 bytes, but only %2 follow it.</source>
         <translation>共享内存段中不是完整的文本：长度字段为 %1 字节，但其后只有 %2 字节。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="163"/>
+        <location filename="../segment_format.py" line="172"/>
         <source>The shared memory segment does not hold just a text: %1 bytes follow it.</source>
         <translation>共享内存段中不只有文本：文本之后还有 %1 字节。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="166"/>
+        <location filename="../segment_format.py" line="175"/>
         <source>The shared memory segment does not hold valid UTF-16 text.</source>
         <translation>共享内存段中不是有效的 UTF-16 文本。</translation>
     </message>
 </context>
 <context>
+    <name>SegmentSizeLimit</name>
+    <message>
+        <location filename="../system_limits.py" line="63"/>
+        <source>The shared memory segment would need %1 bytes; nothing was written. %2</source>
+        <translation>共享内存段需要 %1 字节；未写入任何内容。%2</translation>
+    </message>
+    <message>
+        <location filename="../system_limits.py" line="87"/>
+        <source>To raise it, as root: sysctl -w kernel.shmmax=%1 (and kernel.shmmax = %1 in /etc/sysctl.conf to keep it after a reboot).</source>
+        <translation>以 root 身份提高上限：sysctl -w kernel.shmmax=%1（并在 /etc/sysctl.conf 中写入 kernel.shmmax = %1，重启后仍然有效）。</translation>
+    </message>
+    <message>
+        <location filename="../system_limits.py" line="93"/>
+        <source>To raise it: sudo sysctl -w kern.sysv.shmmax=%1 kern.sysv.shmall=%2 (and the same two settings in /etc/sysctl.conf to keep them after a reboot).</source>
+        <translation>提高上限：sudo sysctl -w kern.sysv.shmmax=%1 kern.sysv.shmall=%2（并在 /etc/sysctl.conf 中写入这两项设置，重启后仍然有效）。</translation>
+    </message>
+    <message>
+        <location filename="../system_limits.py" line="99"/>
+        <source>This system limits the size of one segment (SHMMAX where shared memory is System V); raise it to at least %1 bytes.</source>
+        <translation>本系统限制单个共享内存段的大小（共享内存为 System V 时即 SHMMAX）；请将其提高到至少 %1 字节。</translation>
+    </message>
+    <message>
+        <location filename="../system_limits.py" line="103"/>
+        <source>This system allows at most %1 bytes in one segment (%2). %3</source>
+        <translation>本系统单个共享内存段最多允许 %1 字节（%2）。%3</translation>
+    </message>
+</context>
+<context>
     <name>Server</name>
     <message>
-        <location filename="../../fortune_server.py" line="44"/>
+        <location filename="../../fortune_server.py" line="42"/>
         <source>Unable to start the server: %1.</source>
         <translation>无法启动服务器：%1。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="60"/>
+        <location filename="../../fortune_server.py" line="61"/>
         <source>You&apos;ve been leading a dog&apos;s life. Stay off the furniture.</source>
         <translation>你一直过得像狗一样辛苦。别往沙发上跳了。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="61"/>
+        <location filename="../../fortune_server.py" line="62"/>
         <source>You&apos;ve got to think about tomorrow.</source>
         <translation>你得为明天打算打算了。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="62"/>
+        <location filename="../../fortune_server.py" line="63"/>
         <source>You will be surprised by a loud noise.</source>
         <translation>你会被一声巨响吓一跳。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="63"/>
+        <location filename="../../fortune_server.py" line="64"/>
         <source>You will feel hungry again in another hour.</source>
         <translation>再过一个小时你又会饿了。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="64"/>
+        <location filename="../../fortune_server.py" line="65"/>
         <source>You might have mail.</source>
         <translation>你可能有新邮件。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="65"/>
+        <location filename="../../fortune_server.py" line="66"/>
         <source>You cannot kill time without injuring eternity.</source>
         <translation>消磨时光，便是虚掷永恒。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="66"/>
+        <location filename="../../fortune_server.py" line="67"/>
         <source>Computers are not intelligent. They only think they are.</source>
         <translation>计算机并不聪明，只是自以为聪明。</translation>
-    </message>
-    <message>
-        <location filename="../local_server.py" line="118"/>
-        <source>%1 exists and is not a socket</source>
-        <translation>%1 已存在，但不是套接字</translation>
-    </message>
-    <message>
-        <location filename="../local_server.py" line="146"/>
-        <source>another server is already listening on %1</source>
-        <translation>已有另一个服务器在 %1 上监听</translation>
     </message>
     <message>
         <location filename="../forms/server.ui" line="6"/>
@@ -275,27 +364,27 @@
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="28"/>
+        <location filename="../../fortune_server.py" line="27"/>
         <source>the blog&apos;s Qt 4 server</source>
         <translation>博客中的 Qt 4 服务器</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="29"/>
+        <location filename="../../fortune_server.py" line="28"/>
         <source>Qt 5.6.3 to 5.9 servers</source>
         <translation>基于 Qt 5.6.3 至 5.9 的服务器</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="30"/>
+        <location filename="../../fortune_server.py" line="29"/>
         <source>Qt 5.10 to 6.6 servers</source>
         <translation>基于 Qt 5.10 至 6.6 的服务器</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="31"/>
+        <location filename="../../fortune_server.py" line="30"/>
         <source>Qt 6.7 and later servers</source>
         <translation>基于 Qt 6.7 及更高版本的服务器</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="53"/>
+        <location filename="../../fortune_server.py" line="54"/>
         <source>The server is running on
 %1
 Run the Fortune Client example now.
@@ -310,148 +399,123 @@ A Qt 5.10 to 6.6 C++ client, such as Debian&apos;s, needs --wire qt5.10.</source
 Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.10。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="107"/>
+        <location filename="../../fortune_server.py" line="112"/>
         <source>Local Fortune server: answers every connection with one fortune.</source>
         <translation>Local Fortune 服务器：为每个连接回答一条签语。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="109"/>
+        <location filename="../../fortune_server.py" line="114"/>
         <source>Listen on &lt;name&gt; (under the temporary directory unless it is an absolute path).</source>
         <translation>在 &lt;name&gt; 上监听（除非是绝对路径，否则位于临时目录下）。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="115"/>
+        <location filename="../../fortune_server.py" line="120"/>
         <source>Frame fortunes as &lt;layout&gt; says: %1. Default: %2. A Qt 5.10 to 6.6 C++ client, such as Debian&apos;s, needs qt5.10.</source>
         <translation>按 &lt;layout&gt; 指定的格式封装签语：%1。默认为 %2。Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 qt5.10。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="125"/>
+        <location filename="../../fortune_server.py" line="130"/>
         <source>The server name must not be empty.</source>
         <translation>服务器名称不能为空。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="127"/>
+        <location filename="../../fortune_server.py" line="132"/>
         <source>Unknown layout %1; choose one of %2.</source>
         <translation>未知的格式 %1；请从 %2 中选择一个。</translation>
-    </message>
-    <message>
-        <location filename="../local_server.py" line="78"/>
-        <source>the socket path %1 is %2 bytes long, and this system allows at most %3</source>
-        <translation>套接字路径 %1 长 %2 字节，而本系统最多只允许 %3 字节</translation>
-    </message>
-    <message>
-        <location filename="../local_server.py" line="88"/>
-        <source>another server is starting on %1</source>
-        <translation>另一个服务器正在 %1 上启动</translation>
-    </message>
-    <message>
-        <location filename="../local_server.py" line="128"/>
-        <source>another server is already listening on %1 (%2)</source>
-        <translation>已有另一个服务器在 %1 上监听（%2）</translation>
-    </message>
-    <message>
-        <location filename="../local_server.py" line="182"/>
-        <source>The server stopped listening on %1 (%2). Listening again.</source>
-        <translation>服务器已停止在 %1 上监听（%2）。正在重新监听。</translation>
-    </message>
-    <message>
-        <location filename="../local_server.py" line="188"/>
-        <source>The server is listening again on %1.</source>
-        <translation>服务器已重新在 %1 上监听。</translation>
-    </message>
-    <message>
-        <location filename="../local_server.py" line="194"/>
-        <source>Unable to listen again: %1. Quitting.</source>
-        <translation>无法重新监听：%1。正在退出。</translation>
     </message>
 </context>
 <context>
     <name>SharedMemory</name>
     <message>
-        <location filename="../shared_memory.py" line="35"/>
+        <location filename="../shared_memory.py" line="36"/>
         <source>Windows has no System V IPC</source>
         <translation>Windows 没有 System V IPC</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="39"/>
+        <location filename="../shared_memory.py" line="40"/>
         <source>System V IPC cannot be used here: %1</source>
         <translation>此处无法使用 System V IPC：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="41"/>
+        <location filename="../shared_memory.py" line="42"/>
         <source>this Qt does not use System V IPC</source>
         <translation>此版本的 Qt 不使用 System V IPC</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="83"/>
+        <location filename="../shared_memory.py" line="84"/>
         <source>no /proc/sysvipc</source>
         <translation>没有 /proc/sysvipc</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="165"/>
+        <location filename="../shared_memory.py" line="166"/>
         <source>Unable to create shared memory segment: %1</source>
         <translation>无法创建共享内存段：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="125"/>
+        <location filename="../shared_memory.py" line="126"/>
         <source>Another process (pid %1) is sharing memory under the key %2; nothing was written.</source>
         <translation>另一个进程（pid %1）正在以键 %2 共享内存；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="149"/>
+        <location filename="../shared_memory.py" line="150"/>
         <source>Unable to remove the shared memory segment left by process %1: %2</source>
         <translation>无法删除进程 %1 遗留的共享内存段：%2</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="133"/>
+        <location filename="../shared_memory.py" line="134"/>
         <source>The previous shared memory segment is still in use by %1 process(es); nothing was written.</source>
         <translation>上一个共享内存段仍被 %1 个进程使用；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="168"/>
+        <location filename="../shared_memory.py" line="169"/>
         <source>Shared memory under the key %1 is in use (by another process A, by a reader still attached, or left by a writer that crashed: this system cannot tell which: %2); nothing was written.</source>
         <translation>键 %1 下的共享内存正被占用（可能是另一个进程 A、仍处于连接状态的读取进程，或崩溃的写入进程所遗留；本系统无法分辨是哪一种：%2）；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="224"/>
+        <location filename="../shared_memory.py" line="234"/>
         <source>Waiting for the shared memory lock, held by process %1.</source>
         <translation>正在等待共享内存锁，该锁由进程 %1 持有。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="232"/>
+        <location filename="../shared_memory.py" line="242"/>
         <source>Stopped waiting for the readers of the previous shared memory segment; nothing was written.</source>
         <translation>已停止等待上一个共享内存段的读取进程；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="234"/>
+        <location filename="../shared_memory.py" line="244"/>
         <source>Stopped waiting for the shared memory lock held by process %1.</source>
         <translation>已停止等待进程 %1 持有的共享内存锁。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="247"/>
+        <location filename="../shared_memory.py" line="257"/>
         <source>Unable to lock shared memory: %1</source>
         <translation>无法锁定共享内存：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="325"/>
+        <location filename="../shared_memory.py" line="335"/>
         <source>Left the shared memory segment without the lock, which process %1 holds.</source>
         <translation>未取得锁即离开了共享内存段（锁由进程 %1 持有）。</translation>
+    </message>
+    <message>
+        <location filename="../shared_memory.py" line="183"/>
+        <source>%1. The segment needs %2 bytes. %3</source>
+        <translation>%1。该共享内存段需要 %2 字节。%3</translation>
     </message>
 </context>
 <context>
     <name>Widget_PA</name>
     <message>
-        <location filename="../../process_a.py" line="32"/>
+        <location filename="../../process_a.py" line="33"/>
         <source>Key: %1</source>
         <translation>键：%1</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="45"/>
+        <location filename="../../process_a.py" line="46"/>
         <source>Unable to detach from shared memory: %1</source>
         <translation>无法与共享内存分离：%1</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="71"/>
+        <location filename="../../process_a.py" line="72"/>
         <source>Wrote %1 bytes to shared memory (key %2).</source>
         <translation>已将 %1 字节写入共享内存（键 %2）。</translation>
     </message>
@@ -466,56 +530,37 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>写入共享内存</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="96"/>
-        <source>Process A: shares the text typed into its window through shared memory; process B reads it. The text stays shared as long as this window is open.
-It shares an image too, as Qt&apos;s Shared Memory example does (QDataStream &lt;&lt; QImage): from &quot;Load Image From File...&quot;, an image file dropped on the window, or --image. With --key QSharedMemoryExample, that example displays it.
-With --text, --text-file or --image the data is written at start-up and &quot;written N bytes&quot; is printed to standard output; the program then keeps running, holding the data, until its window is closed or it is terminated. If that write fails, the reason goes to standard error and the exit status is 1.</source>
-        <translation>进程 A：通过共享内存共享在其窗口中输入的文本，由进程 B 读取。只要此窗口开着，文本就一直处于共享状态。
-它也能像 Qt 的 Shared Memory 示例那样共享图像（QDataStream &lt;&lt; QImage）：图像来自“从文件加载图像...”、拖放到窗口上的图像文件或 --image。使用 --key QSharedMemoryExample 时，该示例会显示此图像。
-使用 --text、--text-file 或 --image 时，数据在启动时写入，并在标准输出上打印“written N bytes”；之后程序继续运行并保留数据，直到其窗口被关闭或程序被终止。如果写入失败，原因会输出到标准错误，退出状态为 1。</translation>
-    </message>
-    <message>
-        <location filename="../../process_a.py" line="108"/>
+        <location filename="../../process_a.py" line="104"/>
         <source>Write &lt;text&gt; at start-up.</source>
         <translation>启动时写入 &lt;文本&gt;。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="108"/>
+        <location filename="../../process_a.py" line="104"/>
         <source>text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="110"/>
+        <location filename="../../process_a.py" line="106"/>
         <source>Write the contents of &lt;file&gt; (UTF-8, taken byte for byte) at start-up; - reads standard input.</source>
         <translation>启动时写入 &lt;文件&gt; 的内容（UTF-8，逐字节读取）；- 表示读取标准输入。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="114"/>
+        <location filename="../../process_a.py" line="110"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="114"/>
+        <location filename="../../process_a.py" line="110"/>
         <source>Write the image in &lt;file&gt; (PNG, JPEG, XPM, or any format Qt reads) at start-up, as Qt&apos;s Shared Memory example does.</source>
         <translation>启动时写入 &lt;文件&gt; 中的图像（PNG、JPEG、XPM 或 Qt 能读取的任何格式），与 Qt 的 Shared Memory 示例的做法相同。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="125"/>
-        <source>The key must not be empty.</source>
-        <translation>键不能为空。</translation>
-    </message>
-    <message>
-        <location filename="../../process_a.py" line="127"/>
-        <source>Unexpected argument: %1</source>
-        <translation>多余的参数：%1</translation>
-    </message>
-    <message>
-        <location filename="../../process_a.py" line="130"/>
+        <location filename="../../process_a.py" line="118"/>
         <source>Give either --text or --text-file, not both.</source>
         <translation>请只给出 --text 或 --text-file 其中之一，不要同时给出。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="132"/>
+        <location filename="../../process_a.py" line="120"/>
         <source>Give either --image or a text, not both.</source>
         <translation>请只给出 --image 或文本其中之一，不要同时给出。</translation>
     </message>
@@ -529,11 +574,16 @@ With --text, --text-file or --image the data is written at start-up and &quot;wr
         <source>Load Image From File...</source>
         <translation>从文件加载图像...</translation>
     </message>
+    <message>
+        <location filename="../../process_a.py" line="97"/>
+        <source>Process A: shares the text typed into its window through shared memory, for as long as it runs; process B reads it. It shares an image as Qt&apos;s Shared Memory example does too: &quot;Load Image From File...&quot;, a dropped file or --image. With --text, --text-file or --image it writes at start-up and prints &quot;written N bytes&quot;, or says why and exits 1.</source>
+        <translation>进程 A:在运行期间通过共享内存共享窗口中输入的文本;进程 B 读取它。它也像 Qt 的共享内存示例那样共享图片:“从文件加载图像...”按钮、拖放的文件或 --image。使用 --text、--text-file 或 --image 时,它在启动时写入并打印 &quot;written N bytes&quot;,否则说明原因并以状态 1 退出。</translation>
+    </message>
 </context>
 <context>
     <name>Widget_PB</name>
     <message>
-        <location filename="../../process_b.py" line="41"/>
+        <location filename="../../process_b.py" line="42"/>
         <source>Unable to attach to shared memory segment.</source>
         <translation>无法连接到共享内存段。</translation>
     </message>
@@ -548,56 +598,44 @@ With --text, --text-file or --image the data is written at start-up and &quot;wr
         <translation>从共享内存读取</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="91"/>
-        <source>Process B: reads the text process A shares through shared memory and shows it. Start process A first and keep it open while reading.
-It shows an image too, shared by process A or by Qt&apos;s Shared Memory example (QDataStream &lt;&lt; QImage; use --key QSharedMemoryExample for that example).</source>
-        <translation>进程 B：读取进程 A 通过共享内存共享的文本并显示出来。请先启动进程 A，并在读取期间保持其运行。
-它也能显示由进程 A 或 Qt 的 Shared Memory 示例共享的图像（QDataStream &lt;&lt; QImage；读取该示例的图像时请使用 --key QSharedMemoryExample）。</translation>
-    </message>
-    <message>
-        <location filename="../../process_b.py" line="98"/>
-        <source>Read once without opening a window: write the text to standard output (UTF-8, exactly, no newline added) and exit; if it cannot be read, or the segment holds an image, say why on standard error and exit with status 1.</source>
-        <translation>不打开窗口，只读取一次：将文本写到标准输出（UTF-8，原样输出，不添加换行）后退出；如果无法读取，或共享内存段中是图像，则在标准错误上说明原因，并以状态 1 退出。</translation>
-    </message>
-    <message>
-        <location filename="../../process_b.py" line="103"/>
-        <source>Read once without opening a window: save the image in the segment to &lt;file&gt; as PNG, pixel for pixel, and exit; if it cannot be read or saved, or the segment holds a text, say why on standard error and exit with status 1.</source>
-        <translation>不打开窗口，只读取一次：将共享内存段中的图像以 PNG 格式逐像素保存到 &lt;文件&gt; 后退出；如果无法读取或保存，或共享内存段中是文本，则在标准错误上说明原因，并以状态 1 退出。</translation>
-    </message>
-    <message>
-        <location filename="../../process_b.py" line="103"/>
+        <location filename="../../process_b.py" line="99"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="113"/>
-        <source>The key must not be empty.</source>
-        <translation>键不能为空。</translation>
-    </message>
-    <message>
-        <location filename="../../process_b.py" line="115"/>
-        <source>Unexpected argument: %1</source>
-        <translation>多余的参数：%1</translation>
-    </message>
-    <message>
-        <location filename="../../process_b.py" line="118"/>
+        <location filename="../../process_b.py" line="105"/>
         <source>Give either --print or --save-image, not both.</source>
         <translation>请只给出 --print 或 --save-image 其中之一，不要同时给出。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="120"/>
+        <location filename="../../process_b.py" line="107"/>
         <source>The file name for --save-image must not be empty.</source>
         <translation>--save-image 的文件名不能为空。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="133"/>
+        <location filename="../../process_b.py" line="118"/>
         <source>The text was not written whole: standard output was closed.</source>
         <translation>文本未能完整写出：标准输出已关闭。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="146"/>
+        <location filename="../../process_b.py" line="124"/>
         <source>Cannot save the image to %1: %2</source>
         <translation>无法将图像保存到 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../process_b.py" line="92"/>
+        <source>Process B: shows the text or image that process A shares. --print and --save-image read once with no window, and exit 1, saying why, if they cannot.</source>
+        <translation>进程 B:显示进程 A 共享的文本或图片。--print 和 --save-image 不打开窗口,只读取一次;无法读取时说明原因并以状态 1 退出。</translation>
+    </message>
+    <message>
+        <location filename="../../process_b.py" line="97"/>
+        <source>Write the text to standard output (UTF-8, exactly) and exit.</source>
+        <translation>将文本原样写到标准输出(UTF-8)后退出。</translation>
+    </message>
+    <message>
+        <location filename="../../process_b.py" line="99"/>
+        <source>Save the image to &lt;file&gt; as PNG, pixel for pixel, and exit.</source>
+        <translation>将图片逐像素保存为 PNG 文件 &lt;file&gt; 后退出。</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,116 @@
+"""The system's cap on the size of one shared memory segment, and what to
+say when a segment is larger: the bytes needed, the cap where it can be
+read, and how to raise it.
+
+Where Qt 5 keeps shared memory in System V (Linux, macOS), shmget() refuses
+a segment larger than SHMMAX, and QSharedMemory then says only "system-imposed
+size restrictions". Linux's default SHMMAX is practically unlimited; macOS's
+is 4 MB (kern.sysv.shmmax, read, not run here), so a text of two million
+characters, or a large image, does not fit there by default. Windows has no
+such cap on a file mapping.
+"""
+
+import subprocess
+import sys
+
+from PyQt5.QtCore import QBuffer, QCoreApplication, QDataStream
+
+from qtipc import arg
+
+LINUX_SHMMAX = "/proc/sys/kernel/shmmax"
+MACOS_PAGE = 4096  # kern.sysv.shmmax must be a multiple of it; kern.sysv.shmall counts them
+
+
+def systemSegmentLimit():
+    """(the largest segment this system allows, in bytes, and the setting
+    that says so), or (None, "") where it cannot be read. Linux: the IPC
+    namespace's kernel.shmmax; macOS: `sysctl -n kern.sysv.shmmax`."""
+    try:
+        if sys.platform.startswith("linux"):
+            with open(LINUX_SHMMAX) as file:
+                return int(file.read().split()[0]), "kernel.shmmax"
+        if sys.platform == "darwin":
+            value = subprocess.run(["/usr/sbin/sysctl", "-n", "kern.sysv.shmmax"],
+                                   capture_output=True, text=True, timeout=10, check=True).stdout
+            return int(value.split()[0]), "kern.sysv.shmmax"
+    except (OSError, ValueError, IndexError, subprocess.SubprocessError):
+        pass
+    return None, ""
+
+
+class SegmentSizeLimit:
+    """The system's cap on one segment, checked before a write touches the
+    data already shared. Qt's convention: allows() returns a bool, and
+    errorString() says why it is False."""
+
+    def __init__(self):
+        self.m_limit, self.m_setting = systemSegmentLimit()
+        self.m_errorString = ""
+
+    def limit(self):
+        """The cap in bytes, or None where it cannot be read."""
+        return self.m_limit
+
+    def errorString(self):
+        return self.m_errorString
+
+    def allows(self, size):
+        """False when a segment of `size` bytes is larger than the cap (never
+        where the cap cannot be read: create() then says so itself)."""
+        self.m_errorString = ""
+        if self.m_limit is None or size <= self.m_limit:
+            return True
+        self.m_errorString = arg(QCoreApplication.translate(
+            "SegmentSizeLimit", "The shared memory segment would need %1 bytes; nothing was "
+                                "written. %2"), size, self.explanation(size))
+        return False
+
+    def allowsImage(self, image):
+        """allows() for the bytes `out << image` writes. They are counted by
+        writing them, which takes as long as the write itself, so only where
+        they could be more than the cap: a PNG of 8 bytes a pixel, stored
+        without compression, with its text chunks, is never larger than
+        imageStreamBound()."""
+        self.m_errorString = ""
+        if self.m_limit is None or imageStreamBound(image) <= self.m_limit:
+            return True
+        buffer = QBuffer()
+        buffer.open(QBuffer.WriteOnly)
+        out = QDataStream(buffer)
+        out << image
+        return self.allows(buffer.size())
+
+    def explanation(self, size):
+        """The cap, and how to raise it to `size` bytes."""
+        translate = QCoreApplication.translate
+        if self.m_setting == "kernel.shmmax":
+            raising = arg(translate(
+                "SegmentSizeLimit", "To raise it, as root: sysctl -w kernel.shmmax=%1 (and "
+                                    "kernel.shmmax = %1 in /etc/sysctl.conf to keep it after a "
+                                    "reboot)."), size)
+        elif self.m_setting == "kern.sysv.shmmax":
+            pages = -(-size // MACOS_PAGE)
+            raising = arg(translate(
+                "SegmentSizeLimit", "To raise it: sudo sysctl -w kern.sysv.shmmax=%1 "
+                                    "kern.sysv.shmall=%2 (and the same two settings in "
+                                    "/etc/sysctl.conf to keep them after a reboot)."),
+                pages * MACOS_PAGE, pages)
+        else:
+            return arg(translate(
+                "SegmentSizeLimit", "This system limits the size of one segment (SHMMAX where "
+                                    "shared memory is System V); raise it to at least %1 bytes."),
+                size)
+        return arg(translate("SegmentSizeLimit", "This system allows at most %1 bytes in one "
+                                                 "segment (%2). %3"),
+                   self.m_limit, self.m_setting, raising)
+
+
+def imageStreamBound(image):
+    """More bytes than `out << image` can write (the qint32, then a PNG):
+    every line of pixels at 8 bytes a pixel and its filter byte, deflate's
+    stored blocks (5 bytes for each 65535), a chunk header for each 8 KiB
+    (libpng's IDAT size), the text chunks at 4 bytes a character, and 64 KiB
+    for the rest (signature, IHDR, palette, gamma, ...)."""
+    pixels = image.height() * (1 + 8 * image.width())
+    texts = sum(12 + 4 * (len(key) + len(image.text(key))) for key in image.textKeys())
+    return 4 + pixels + 5 * (pixels // 65535 + 1) + 12 * (pixels // 8192 + 1) + texts + 65536

@@ -1,0 +1,91 @@
+"""What Windows and macOS get, where it can be checked on Linux: commands
+with a console, a named pipe for the current user only, and metadata that
+names the platforms the README's table names."""
+
+import configparser
+import os
+import stat
+
+from harness import REPO, uniqueName
+
+SETUP = configparser.ConfigParser()
+SETUP.read(os.path.join(REPO, "setup.cfg"))
+COMMANDS = {"fortune-server", "fortune-client", "process-a", "process-b"}
+# The README's platform columns, and the classifier that names each.
+CLASSIFIERS = {
+    "Linux": "Operating System :: POSIX :: Linux",
+    "macOS": "Operating System :: MacOS",
+    "Windows": "Operating System :: Microsoft :: Windows",
+}
+
+
+def entryPoints(group):
+    lines = SETUP["options.entry_points"].get(group, "").strip().splitlines()
+    return {line.split("=")[0].strip() for line in lines if line.strip()}
+
+
+def test_the_commands_have_a_console():
+    # A gui_scripts launcher on Windows has no console: --help, --print and
+    # every message on stderr would be lost.
+    assert entryPoints("console_scripts") == COMMANDS
+    assert entryPoints("gui_scripts") == set()
+
+
+def readmePlatforms():
+    with open(os.path.join(REPO, "README.md"), encoding="utf-8") as file:
+        readme = file.read()
+    section = readme[readme.index("\n## Platforms"):]
+    header = next(line for line in section.splitlines() if line.startswith("| |"))
+    return [cell.strip() for cell in header.strip("|").split("|") if cell.strip()]
+
+
+def test_the_classifiers_name_the_platforms_of_the_readme():
+    classifiers = SETUP["metadata"]["classifiers"].strip().splitlines()
+    systems = {line.strip() for line in classifiers if line.strip().startswith("Operating System")}
+    assert readmePlatforms() == list(CLASSIFIERS)
+    assert systems == set(CLASSIFIERS.values())
+
+
+def test_the_readme_says_what_was_run_and_what_was_only_read():
+    with open(os.path.join(REPO, "README.md"), encoding="utf-8") as file:
+        readme = file.read()
+    table = readme[readme.index("\n## Platforms"):readme.index("\n## More")]
+    row = next(line for line in table.splitlines() if line.startswith("| Tested here"))
+    linux, macos, windows = [cell.strip() for cell in row.strip("|").split("|")[1:]]
+    assert linux.startswith("run:")
+    assert macos.startswith("read, not run") and windows.startswith("read, not run")
+    quickStart = readme[readme.index("\n## Quick start"):readme.index("\n## Side by side")]
+    for system in ("macOS", "Windows"):
+        assert "### {} (read, not run here)".format(system) in quickStart
+    # The two Debian commands, exactly as they are.
+    assert "sh quickstart.sh run     # installs, then starts all four programs\n" \
+           "sh quickstart.sh test    # installs, then runs the whole test suite headless\n" \
+        in quickStart
+
+
+def test_the_pipe_is_for_the_current_user_on_windows(monkeypatch, qapp, privateTmp):
+    from PyQt5.QtNetwork import QLocalServer
+
+    from qtipc import local_server
+
+    server = local_server.LocalServer()
+    monkeypatch.setattr(local_server, "USES_SOCKET_FILES", False)  # as on Windows
+    try:
+        assert server.listenForUserOnly(os.path.join(privateTmp, uniqueName("s")))
+        assert server.socketOptions() == QLocalServer.UserAccessOption
+    finally:
+        server.close()
+
+
+def test_the_socket_is_for_the_current_user_on_unix_by_its_umask(qapp, privateTmp):
+    # Not UserAccessOption there: it would rename the socket over the name.
+    from qtipc import local_server
+
+    server = local_server.LocalServer()
+    path = os.path.join(privateTmp, uniqueName("s"))
+    assert server.listenSafely(path), server.errorString()
+    try:
+        assert int(server.socketOptions()) == 0  # QLocalServer::NoOptions
+        assert stat.S_IMODE(os.stat(path).st_mode) & 0o077 == 0
+    finally:
+        server.close()
