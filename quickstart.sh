@@ -41,9 +41,9 @@ install() {
 case "${1:-}" in
 run)
     install .
-    # Every program setup.cfg installs (its gui_scripts).
+    # Every program setup.cfg installs (its console_scripts).
     for program in $(.venv/bin/python -c 'from importlib.metadata import distribution
-print(*[e.name for e in distribution("qt-ipc-examples").entry_points if e.group == "gui_scripts"])'); do
+print(*[e.name for e in distribution("qt-ipc-examples").entry_points if e.group == "console_scripts"])'); do
         ".venv/bin/$program" &
     done
     wait

@@ -314,7 +314,7 @@ def qt6FortuneClient(processes, qt6Python):
 # (no root, a container without CAP_SYS_ADMIN, a chroot whose root is not a
 # mount point: "unshare: cannot change root filesystem propagation"), the
 # test is skipped with the kernel's own words; under CI, which must grant
-# it, it fails, as a missing peer does (harness.missingPeer).
+# it, it fails, as a missing peer does (peers.missingPeer).
 
 _refusals = {}
 
@@ -329,7 +329,7 @@ def privileged(what, probe):
         missingPeer("{} needs {} (util-linux)".format(what, probe[0]))
     if probe not in _refusals:
         result = subprocess.run(probe, stdin=subprocess.DEVNULL, capture_output=True,
-                                text=True, timeout=SHM_TIMEOUT)
+                                text=True, timeout=TIMEOUT)
         _refusals[probe] = "" if result.returncode == 0 else (
             result.stderr.strip() or "exit status {}".format(result.returncode))
     if _refusals[probe]:

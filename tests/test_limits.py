@@ -16,8 +16,11 @@ from PyQt5.QtCore import QEvent, QMimeData, QPoint, Qt, QUrl
 from PyQt5.QtGui import QDragEnterEvent, QDropEvent, QImage
 
 from conftest import MACOS_SHMMAX, pngClaiming, privileged
-from harness import HELPERS, REPO, SHM_TIMEOUT, layout, missingPeer
+from peers import HELPERS, missingPeer
 from qtipc.images import QIMAGE_STREAM_START, ImageSizeLimit, allocationLimitMegabytes
+from testbed.oracle import layout
+from testbed.processes import TIMEOUT
+from testbed.programs import REPO
 
 BOMB_SAID = "is 16000x16000 pixels: decoded, it would take 1024000000 bytes, more than the " \
             "limit of 256 MB. It was not read."
@@ -34,7 +37,7 @@ def runMeasured(ipc, tmp_path, name, *args, env=None):
     process = ipc.processes.start([sys.executable, PEAK_RSS, rssFile, sys.executable,
                                    os.path.join(REPO, name)] + list(args), env=env,
                                   stdin=subprocess.DEVNULL)
-    out, err = process.communicate(timeout=SHM_TIMEOUT)
+    out, err = process.communicate(timeout=TIMEOUT)
     with open(rssFile) as file:
         return process.returncode, out, err.decode(), int(file.read())
 
@@ -125,7 +128,7 @@ def test_raising_the_limit_lets_a_larger_image_through(ipc):
            "limit of 256 MB." in err
     reader = ipc.processes.startScript("process_b.py", "--key", key, "--print",
                                        env={"QT_IMAGEIO_MAXALLOC": "300"})
-    _, err = reader.communicate(timeout=SHM_TIMEOUT)
+    _, err = reader.communicate(timeout=TIMEOUT)
     # Read whole: --print then says it is an image, with its decoded size.
     assert "holds an image (8200x8200 pixels), not a text" in err.decode()
 
@@ -144,7 +147,7 @@ def test_lowering_the_limit_refuses_a_small_image(ipc, tmp_path):
 def runWith(ipc, env, name, *args):
     """ipc.run() with `env` added to the environment."""
     process = ipc.processes.startScript(name, *args, env=env, stdin=subprocess.DEVNULL)
-    out, err = process.communicate(timeout=SHM_TIMEOUT)
+    out, err = process.communicate(timeout=TIMEOUT)
     return process.returncode, out, err.decode()
 
 
@@ -155,7 +158,7 @@ def qt6(env, *paths):
         missingPeer("PySide6 not installed (pip install PySide6-Essentials)")
     result = subprocess.run([sys.executable, os.path.join(HELPERS, "qt6_image_limit.py")]
                             + list(paths), env=dict(os.environ, **env), capture_output=True,
-                            text=True, timeout=SHM_TIMEOUT)
+                            text=True, timeout=TIMEOUT)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -221,7 +224,7 @@ def writeTwice(ipc, cappedSegments, first, second, *extra):
         list(cappedSegments) + [os.path.join(HELPERS, "write_twice.py"), ipc.key(),
                                 firstFile, second] + list(extra),
         env={"PYTHONPATH": REPO}, stdin=subprocess.DEVNULL)
-    out, err = process.communicate(timeout=SHM_TIMEOUT)
+    out, err = process.communicate(timeout=TIMEOUT)
     assert process.returncode == 0, err.decode()
     return json.loads(out)
 

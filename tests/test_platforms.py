@@ -6,11 +6,12 @@ import configparser
 import os
 import stat
 
-from harness import REPO, uniqueName
+from testbed.processes import uniqueName
+from testbed.programs import PROGRAMS, REPO
 
 SETUP = configparser.ConfigParser()
 SETUP.read(os.path.join(REPO, "setup.cfg"))
-COMMANDS = {"fortune-server", "fortune-client", "process-a", "process-b"}
+COMMANDS = {program.command for program in PROGRAMS}
 # The README's platform columns, and the classifier that names each.
 CLASSIFIERS = {
     "Linux": "Operating System :: POSIX :: Linux",

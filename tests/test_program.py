@@ -82,6 +82,6 @@ def test_setup_cfg_installs_the_listed_programs():
     setup.read(os.path.join(REPO, "setup.cfg"))
     options = setup["options"]
     assert options["py_modules"].split() == [program.module for program in LISTED]
-    entryPoints = setup["options.entry_points"]["gui_scripts"].split("\n")
+    entryPoints = setup["options.entry_points"]["console_scripts"].split("\n")
     assert [line.replace(" ", "") for line in entryPoints if line.strip()] == \
         ["{}={}:main".format(program.command, program.module) for program in LISTED]
