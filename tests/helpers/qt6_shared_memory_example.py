@@ -24,6 +24,7 @@ The key is QNativeIpcKey(KEY), as the example's QNativeIpcKey(
 u"QSharedMemoryExample"_s): KEY defaults to that."""
 
 import argparse
+import signal
 import sys
 
 from PySide6.QtCore import QBuffer, QDataStream, QNativeIpcKey, QSharedMemory
@@ -93,6 +94,7 @@ class Dialog(QDialog):
 
         self.sharedMemory.detach()
         self.label.setPixmap(QPixmap.fromImage(image))
+        self.image = image  # for the test: the pixmap holds premultiplied alpha
 
     def detach(self):
         if not self.sharedMemory.detach():
@@ -100,21 +102,28 @@ class Dialog(QDialog):
 
 
 def waitForQuit():
-    for line in sys.stdin:
-        if line.strip() == "quit":
-            break
+    """Until standard input closes or says "quit", or SIGINT or SIGTERM
+    come (then the dialog is destroyed as when its window closes)."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        for line in sys.stdin:
+            if line.strip() == "quit":
+                break
+    except KeyboardInterrupt:
+        pass
 
 
 def saveShown(dialog, fileName):
-    """The image the label shows, saved as PNG; or the label's text printed."""
-    pixmap = dialog.label.pixmap()
-    if pixmap.isNull():
-        print(dialog.label.text().replace("\n", " "), flush=True)
+    """The image loadFromMemory() read and shows, saved as PNG; or the
+    label's text printed."""
+    image = getattr(dialog, "image", QImage())
+    if dialog.label.pixmap().isNull() or image.isNull():
+        print(dialog.label.text().replace("\n", " ") or "no image", flush=True)
         return 1
-    if not pixmap.toImage().save(fileName, "PNG"):
+    if not image.save(fileName, "PNG"):
         print("cannot save " + fileName, flush=True)
         return 1
-    print("read {}x{}".format(pixmap.width(), pixmap.height()), flush=True)
+    print("read {}x{}".format(image.width(), image.height()), flush=True)
     return 0
 
 
