@@ -13,6 +13,7 @@ from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, formClass
 from qtipc.program import (EXIT_FAILURE, parseOptions, printError, quitOnTerminationSignals,
                            startApplication, usageError)
 from qtipc.images import FileDrops, imageFromFile, thumbnail
+from qtipc.posix_shared_memory import PosixSharedMemory, available
 from qtipc.shared_memory import SharedMemory, sharedMemoryKeyOption, utf16ForQString
 
 
@@ -25,6 +26,9 @@ class Widget_PA(QWidget):
         self.m_key = key
         self.m_sharedMemory = SharedMemory(self)
         self.m_sharedMemory.waitingForLock.connect(self.ui.statusLabel.setText)
+        self.m_qt6Memory = PosixSharedMemory(key, self)  # Qt 6's native key of the same name
+        self.m_qt6Memory.waitingForLock.connect(self.ui.statusLabel.setText)
+        self.m_qt6Memory.waitingForLock.connect(printError)
         self.ui.statusLabel.setText(arg(self.tr("Key: %1"), key))
         FileDrops(self, self.loadFromFile)  # an image file dropped on the window is shared
 
@@ -65,6 +69,11 @@ class Widget_PA(QWidget):
         self.ui.statusLabel.setText(arg(self.tr("Wrote %1 bytes to shared memory (key %2)."),
                                         count, self.m_key))
         self.ui.imageLabel.setPixmap(thumbnail(image, self.ui.imageLabel.maximumSize()))
+        # The same bytes under Qt 6's native key of the same name, for Qt 6.6+'s programs
+        if available()[0] and not self.m_qt6Memory.publish(buffer.buffer()):
+            self.showError(arg(self.tr("Wrote %1 bytes to shared memory (key %2), but not under "
+                                       "Qt 6's native key: %3"), count, self.m_key,
+                               self.m_qt6Memory.errorString()))
         return count
 
     def loadFromFile(self, fileName):
@@ -86,6 +95,7 @@ class Widget_PA(QWidget):
     def closeEvent(self, event):
         # The segment lives as long as the window.
         self.m_sharedMemory.leave()
+        self.m_qt6Memory.release()
         super().closeEvent(event)
 
     @pyqtSlot()

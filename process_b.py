@@ -14,6 +14,7 @@ from PyQt5.QtWidgets import QWidget
 from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, asQString, formClass
 from qtipc.program import (EXIT_FAILURE, parseOptions, printError, quitOnTerminationSignals,
                            startApplication, usageError)
+from qtipc.posix_shared_memory import PosixSharedMemory
 from qtipc.shared_memory import SharedMemory, readTextOrImage, sharedMemoryKeyOption
 
 
@@ -25,6 +26,8 @@ class Widget_PB(QWidget):
         self.ui.setupUi(self)
         self.m_key = key
         self.m_sharedMemory = SharedMemory()
+        self.m_qt6Memory = PosixSharedMemory(key, self)  # Qt 6's native key of the same name
+        self.m_qt6Memory.waitingForLock.connect(printError)
         self.m_errorString = ""
 
     def loadStrFromMemory(self):
@@ -36,7 +39,10 @@ class Widget_PB(QWidget):
         self.m_sharedMemory.setKey(self.m_key)
         # 2. Attach this process to the shared memory
         if not self.m_sharedMemory.attachToWritten():
-            return self.showError(self.tr("Unable to attach to shared memory segment."))
+            # No System V segment: what Qt 6's native key of the same name holds, if anything
+            data, error = self.m_qt6Memory.readParsed(
+                readTextOrImage, self.tr("Unable to attach to shared memory segment."))
+            return self.showError(error) if error else data
         # Read the data out of shared memory
         buffer = QBuffer()
         in_ = QDataStream(buffer)

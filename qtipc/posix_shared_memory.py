@@ -182,6 +182,17 @@ class PosixSharedMemory(QObject):
         self.m_quitHooked = False
         self.m_error = QSharedMemory.NoError
         self.m_errorString = ""
+        # What release() needs, for when this object is destroyed attached
+        # (as Qt's destructor detaches): see _releaseOrphan().
+        self.m_orphan = {}
+        orphan = self.m_orphan
+        self.destroyed.connect(lambda: _releaseOrphan(orphan))
+
+    def _remember(self):
+        self.m_orphan.clear()
+        if self.m_map is not None:
+            self.m_orphan.update(key=self.m_key, fd=self.m_fd, map=self.m_map, size=self.m_size,
+                                 mode=self.m_mode, identity=self.m_identity, owned=self.m_owned)
 
     # --- the key and its names ---------------------------------------------------------
 
@@ -428,6 +439,7 @@ class PosixSharedMemory(QObject):
                 pass  # Linux allows seals only on memfd objects
         self.m_fd, self.m_map, self.m_size, self.m_mode = fd, mapping, status.st_size, mode
         self.m_identity = (status.st_dev, status.st_ino)
+        self._remember()
         self._clearError()
         return True
 
@@ -466,6 +478,7 @@ class PosixSharedMemory(QObject):
         except BufferError:
             pass  # a view of data() is still alive: unmapped when it goes
         os.close(fd)
+        self._remember()
         self._removeMadeSemaphore()
         return True
 
@@ -701,6 +714,7 @@ class PosixSharedMemory(QObject):
                     os.close(previous[1])
             finally:
                 self.unlock()
+        self._remember()
         if written and not self.m_quitHooked and QCoreApplication.instance() is not None:
             self.m_quitHooked = True
             QCoreApplication.instance().aboutToQuit.connect(self.release)
@@ -739,6 +753,7 @@ class PosixSharedMemory(QObject):
         its descriptor, which every process A holds, so that the last one
         can tell it is the last (see release())."""
         self.m_owned = True
+        self._remember()
         fcntl = _backend().fcntl
         if fcntl is not None:
             try:
@@ -778,13 +793,23 @@ class PosixSharedMemory(QObject):
         return data
 
     def readParsed(self, parse, notFound):
-        """read(), then parse(stream, data) over a QDataStream of the bytes:
-        (what parse returns) or (None, why), with `notFound` as the why when
-        there is no object."""
-        data = self.read()
+        """Process B's read where the System V key has no segment: read(),
+        then parse(stream, data) over a QDataStream of the bytes. Returns
+        what parse returns, or (None, why): `notFound` when there is no
+        object (or none can be here: a key no POSIX name can hold, a system
+        without POSIX shared memory); a program told to quit reads nothing."""
+        if not runEventLoopFor(0):
+            # Told to quit, perhaps while the System V side waited for its
+            # lock: no new read.
+            return None, self._fail(QSharedMemory.LockError, QCoreApplication.translate(
+                "PosixSharedMemory", "Nothing was read: the program is quitting.")) \
+                or self.m_errorString
+        data = self.read() if available()[0] else None
         if data is None:
-            return None, (notFound if self.m_error == QSharedMemory.NotFound
-                          else self.m_errorString)
+            # No object, or a key no POSIX object can have: nothing to read.
+            nothing = not available()[0] or self.m_error in (QSharedMemory.NotFound,
+                                                             QSharedMemory.KeyError)
+            return None, (notFound if nothing else self.m_errorString)
         buffer = QBuffer()
         buffer.setData(QByteArray(data))
         buffer.open(QBuffer.ReadOnly)
@@ -849,3 +874,16 @@ class PosixSharedMemory(QObject):
         except OSError:
             return False
         return True
+
+
+def _releaseOrphan(state):
+    """release() for a PosixSharedMemory destroyed while attached (its
+    parent window deleted, say): from what it remembered in `state`."""
+    if not state:
+        return
+    orphan = PosixSharedMemory(state["key"])
+    orphan.m_fd, orphan.m_map, orphan.m_size = state["fd"], state["map"], state["size"]
+    orphan.m_mode, orphan.m_identity, orphan.m_owned = (state["mode"], state["identity"],
+                                                        state["owned"])
+    state.clear()
+    orphan.release()
