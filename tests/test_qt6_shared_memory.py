@@ -8,15 +8,17 @@ widgets on Qt 6 (System V) both ways. Every test has its own key and must
 leave no process, System V object, key file or /dev/shm entry behind."""
 
 import os
+import shutil
 import signal
 import subprocess
+import sys
 
 import pytest
 from PyQt5.QtCore import QBuffer, QDataStream, QSharedMemory, QTimer
 from PyQt5.QtGui import QColor, QImage
 
 from harness import SHM_TIMEOUT as TIMEOUT
-from harness import layout, readLine
+from harness import HELPERS, layout, missingPeer, readLine
 from qtipc.posix_shared_memory import PosixSharedMemory, available
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/dev/shm"),
@@ -446,3 +448,209 @@ def test_a_qt6_reader_still_attached_keeps_its_mapping_after_release(ipc, qt6, t
     assert readLine(reader) == "read 50x40\n"
     assert reader.wait(TIMEOUT) == 0
     assert samePixels(QImage(target), image)
+
+
+# --- Process A and process B with Qt 6 ----------------------------------------------------
+
+def startImageWriter(ipc, key, path):
+    """process_a.py --image `path`, once it says it has written it."""
+    writer = ipc.processes.startScript("process_a.py", "--key", key, "--image", path,
+                                       stdin=subprocess.DEVNULL)
+    line = readLine(writer)
+    assert line.startswith("written "), (line, writer.stderr.read().decode()
+                                         if writer.poll() is not None else "")
+    return writer
+
+
+def saveImage(ipc, key, target):
+    """process_b.py --save-image `target`: (exit status, stdout, stderr text)."""
+    return ipc.run("process_b.py", "--key", key, "--save-image", target)
+
+
+def stop(process):
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(TIMEOUT) == 0
+
+
+def test_image_from_process_a_read_by_the_qt6_example(ipc, qt6, tmp_path):
+    key = ipc.key()
+    image = patternImage()
+    writer = startImageWriter(ipc, key, saved(image, tmp_path, "source.png"))
+    target = str(tmp_path / "qt6.png")
+    assert qt6Read(qt6, key, target) == "read 96x64"
+    assert samePixels(QImage(target), image)
+    # and the System V segment, for Qt 5's example, as before
+    assert ipc.segmentBytes(key) == qimageStream(QImage(str(tmp_path / "source.png")))
+    stop(writer)
+    assert ipc.posixObjects() == []
+    assert qt6Read(qt6, key, target) == \
+        "Unable to attach to shared memory segment. Load an image first."
+
+
+def test_image_from_the_qt6_example_saved_by_process_b(ipc, qt6, tmp_path):
+    key = ipc.key()
+    image = patternImage(80, 60)
+    writer = qt6Load(qt6, key, saved(image, tmp_path, "source.png"))
+    target = str(tmp_path / "b.png")
+    status, out, err = saveImage(ipc, key, target)
+    assert (status, out) == (0, b""), err
+    assert samePixels(QImage(target), image)
+    quit(writer)
+    ipc.qt6LeavesBehind(key)
+
+
+TEXTS = {
+    "ascii": "The quick brown fox jumps over the lazy dog.",
+    "chinese": "共享内存方式实现进程间通信",
+    "emoji-outside-bmp": "😀🦊 𝄞 text 🐍",
+    "nul-and-bom": "\ufeffa\x00b",
+}
+
+
+@pytest.mark.parametrize("text", TEXTS.values(), ids=TEXTS.keys())
+@pytest.mark.parametrize("suffix", ["", " any Ключ/共享 key"], ids=["plain-key", "any-key"])
+def test_text_from_process_a_read_by_the_blogs_widget_on_qt6(ipc, qt6, text, suffix):
+    key = ipc.key(suffix)
+    ipc.startWriter(key, text)
+    reader = qt6.blog("read", key)
+    out, err = reader.communicate(timeout=TIMEOUT)
+    assert (reader.returncode, out.decode("utf-8")) == (0, text), err
+
+
+@pytest.mark.parametrize("text", TEXTS.values(), ids=TEXTS.keys())
+@pytest.mark.parametrize("suffix", ["", " any Ключ/共享 key"], ids=["plain-key", "any-key"])
+def test_text_from_the_blogs_widget_on_qt6_read_by_process_b(ipc, qt6, text, suffix):
+    key = ipc.key(suffix)
+    writer = qt6.blog("write", key, ipc.textFile(text))
+    assert readLine(writer) == "written {} bytes\n".format(len(layout(text)))
+    status, out, err = ipc.read(key)
+    assert (status, out) == (0, text.encode("utf-8")), err
+    writer.stdin.close()
+    assert writer.wait(TIMEOUT) == 0
+
+
+def test_a_key_no_posix_name_can_hold_still_shares_for_qt5_and_says_so(ipc):
+    key = ipc.key("/inner")
+    writer = ipc.startWriter(key, "still shared")
+    assert ipc.read(key)[:2] == (0, b"still shared")
+    stop(writer)
+    err = writer.stderr.read().decode()
+    assert "Wrote 28 bytes to shared memory (key {}), but not under Qt 6's native key: The " \
+           "key {} cannot name a POSIX shared memory object".format(key, key) in err
+
+
+def test_text_from_process_a_reaches_process_b_through_qt6s_key_alone(ipc):
+    from qtipc.sysv import findSegment, removeWhenDetached
+    key = ipc.key()
+    writer = ipc.startWriter(key, "through /dev/shm")
+    removeWhenDetached(key)  # the System V segment and its key file gone for readers
+    assert ipc.read(key)[:2] == (0, b"through /dev/shm")
+    stop(writer)
+    assert findSegment(key) is None and ipc.posixObjects() == []
+    assert ipc.read(key)[:2] == (1, b"")
+
+
+def test_a_killed_process_a_leaves_posix_objects_the_next_one_takes_over(ipc, qt6, tmp_path):
+    key = ipc.key()
+    crashed = startImageWriter(ipc, key, saved(patternImage(30, 20), tmp_path, "old.png"))
+    crashed.kill()
+    crashed.wait(TIMEOUT)
+    assert os.path.exists(objectPath(key)) and os.path.exists(semaphorePath(key))
+    newer = patternImage(64, 40)
+    writer = startImageWriter(ipc, key, saved(newer, tmp_path, "new.png"))
+    target = str(tmp_path / "qt6.png")
+    assert qt6Read(qt6, key, target) == "read 64x40"
+    assert samePixels(QImage(target), newer)
+    stop(writer)
+    assert ipc.posixObjects() == []
+
+
+def test_process_a_takes_over_a_qt6_leftover_and_removes_it_when_it_quits(ipc, qt6, tmp_path):
+    key = ipc.key()
+    quit(qt6Load(qt6, key, saved(patternImage(30, 20), tmp_path, "old.png")))
+    assert os.path.exists(objectPath(key))
+    newer = patternImage(50, 30)
+    writer = startImageWriter(ipc, key, saved(newer, tmp_path, "new.png"))
+    target = str(tmp_path / "qt6.png")
+    assert qt6Read(qt6, key, target) == "read 50x30"
+    assert samePixels(QImage(target), newer)
+    stop(writer)
+    assert ipc.posixObjects() == []
+
+
+def test_process_a_window_closed_leaves_nothing_in_dev_shm(ipc, qtbot):
+    from process_a import Widget_PA
+    key = ipc.key()
+    widget = ipc.keep(Widget_PA(key))
+    assert widget.sendStrToMemory("one")
+    assert widget.sendStrToMemory("a longer one")
+    assert memory(ipc, key).read() == layout("a longer one")
+    widget.close()
+    assert ipc.posixObjects() == []
+
+
+@pytest.mark.parametrize("signalNumber", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
+def test_b_waiting_for_the_qt6_lock_says_so_and_quits_on_a_signal(ipc, qt6, tmp_path,
+                                                                  signalNumber):
+    key = ipc.key()
+    writer = qt6Load(qt6, key, saved(patternImage(30, 20), tmp_path, "source.png"))
+    holder = qt6.example(key, "hold")
+    assert readLine(holder) == "locked\n"
+    reader = ipc.processes.startScript("process_b.py", "--key", key, "--save-image",
+                                       str(tmp_path / "b.png"))
+    assert readLine(reader, stream="stderr") == \
+        "Waiting for the lock of {}, held by another process.\n".format(semaphorePath(key))
+    reader.send_signal(signalNumber)
+    out, err = reader.communicate(timeout=TIMEOUT)
+    assert (reader.returncode, out) == (1, b"")
+    assert "Stopped waiting for the lock of {}, held by another process.".format(
+        semaphorePath(key)) in err.decode()
+    assert not os.path.exists(str(tmp_path / "b.png"))
+    holder.stdin.close()
+    assert holder.wait(TIMEOUT) == 0
+    quit(writer)
+    ipc.qt6LeavesBehind(key)
+
+
+def test_b_reads_system_v_first_when_both_hold_data(ipc, qt6, tmp_path):
+    key = ipc.key()
+    image = qt6Load(qt6, key, saved(patternImage(30, 20), tmp_path, "source.png"))
+    text = qt6.blog("write", key, ipc.textFile("System V"))
+    assert readLine(text) == "written {} bytes\n".format(len(layout("System V")))
+    assert ipc.read(key)[:2] == (0, b"System V")
+    text.stdin.close()
+    assert text.wait(TIMEOUT) == 0
+    # Once the System V segment is gone, the Qt 6 example's image.
+    target = str(tmp_path / "b.png")
+    assert saveImage(ipc, key, target)[0] == 0
+    assert samePixels(QImage(target), patternImage(30, 20))
+    quit(image)
+    ipc.qt6LeavesBehind(key)
+
+
+def test_a_full_dev_shm_fails_the_qt6_write_clearly_and_keeps_the_system_v_one(ipc):
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        missingPeer("a small /dev/shm of its own needs root and unshare (util-linux)")
+    # A private mount namespace whose /dev/shm holds 16 KiB: a write through
+    # a mapping past that would raise SIGBUS; the space is reserved first.
+    smallDevShm = ("unshare", "--mount", "sh", "-c",
+                   'mount -t tmpfs -o size=16k none /dev/shm && exec "$@"', "sh", sys.executable)
+    key = ipc.key()
+    text = "x" * 40000
+    writer = ipc.startWriter(key, text, command=smallDevShm)
+    assert ipc.read(key)[:2] == (0, text.encode())
+    stop(writer)
+    assert "but not under Qt 6's native key: Cannot create /dev/shm/{} of 80004 bytes: No " \
+           "space left on device".format(key) in writer.stderr.read().decode()
+
+
+def test_without_ctypes_a_and_b_share_as_before_and_say_nothing_of_qt6(ipc):
+    withoutUnix = (sys.executable, os.path.join(HELPERS, "without_unix.py"))
+    key = ipc.key()
+    writer = ipc.startWriter(key, "as on Windows", command=withoutUnix)
+    assert ipc.read(key, command=withoutUnix)[:2] == (0, b"as on Windows")
+    stop(writer)
+    assert "Qt 6" not in writer.stderr.read().decode()
+    assert ipc.posixObjects() == []
+    status, _, err = ipc.read(key, command=withoutUnix)
+    assert status == 1 and "Unable to attach to shared memory segment." in err

@@ -83,6 +83,129 @@
     </message>
 </context>
 <context>
+    <name>PosixSharedMemory</name>
+    <message>
+        <location filename="../posix_shared_memory.py" line="77"/>
+        <source>Qt 6 uses Windows kernel objects there, not POSIX shared memory.</source>
+        <translation>Qt 6 在那里使用 Windows 内核对象，而不是 POSIX 共享内存。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="86"/>
+        <source>POSIX shared memory cannot be used here: %1</source>
+        <translation>此处无法使用 POSIX 共享内存：%1</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="102"/>
+        <source>POSIX shared memory cannot be used here: the C library has no sem_open().</source>
+        <translation>此处无法使用 POSIX 共享内存：C 库没有 sem_open()。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="149"/>
+        <source>user %1 (uid %2)</source>
+        <translation>用户 %1（uid %2）</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="152"/>
+        <source>uid %1</source>
+        <translation>uid %1</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="232"/>
+        <source>The key %1 is not valid Unicode (it holds unpaired surrogates), so it cannot name a POSIX object.</source>
+        <translation>键 %1 不是有效的 Unicode（含有未配对的代理项），因此不能用作 POSIX 对象的名称。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="238"/>
+        <source>The key %1 cannot name a POSIX shared memory object: it is empty, or only slashes.</source>
+        <translation>键 %1 不能用作 POSIX 共享内存对象的名称：它为空，或只有斜杠。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="242"/>
+        <source>The key %1 cannot name a POSIX shared memory object: a name may not hold &quot;/&quot; after its first character.</source>
+        <translation>键 %1 不能用作 POSIX 共享内存对象的名称：名称在第一个字符之后不能含有“/”。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="252"/>
+        <source>The key %1 is too long for a POSIX shared memory object: %2 bytes in UTF-8, and this system takes at most %3 (%4).</source>
+        <translation>键 %1 对 POSIX 共享内存对象来说太长：UTF-8 编码为 %2 字节，而本系统最多接受 %3 字节（%4）。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="264"/>
+        <source>The system refuses the POSIX name %1 (%2: %3).</source>
+        <translation>系统拒绝 POSIX 名称 %1（%2：%3）。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="268"/>
+        <source>A name takes at most %1 bytes here (%2).</source>
+        <translation>此处名称最多 %1 字节（%2）。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="609"/>
+        <source>%1 of %2 failed: %3</source>
+        <translation>对 %2 执行 %1 失败：%3</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="306"/>
+        <source>Refused %1: it belongs to %2, not to this user; nothing was read or written.</source>
+        <translation>已拒绝 %1：它属于%2，而不是当前用户；未读取也未写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="311"/>
+        <source>Refused %1 of %2: its mode %3 lets other users read or write it (Qt makes 0600); nothing was read or written.</source>
+        <translation>已拒绝%2的 %1：其权限 %3 允许其他用户读写（Qt 创建的是 0600）；未读取也未写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="700"/>
+        <source>Cannot create %1 of %2 bytes: the size must be at least 1 byte.</source>
+        <translation>无法创建 %2 字节的 %1：大小至少为 1 字节。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="348"/>
+        <source>%1 already exists.</source>
+        <translation>%1 已存在。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="362"/>
+        <source>Cannot create %1 of %2 bytes: %3</source>
+        <translation>无法创建 %2 字节的 %1：%3</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="409"/>
+        <source>%1 does not exist.</source>
+        <translation>%1 不存在。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="424"/>
+        <source>%1 is empty (0 bytes): whoever created it stopped before giving it a size.</source>
+        <translation>%1 为空（0 字节）：其创建者在设定大小之前就停止了。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="564"/>
+        <source>%1 kept being replaced while it was opened.</source>
+        <translation>%1 在打开期间不断被替换。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="622"/>
+        <source>Waiting for the lock of %1, held by another process.</source>
+        <translation>正在等待 %1 的锁，该锁由另一个进程持有。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="627"/>
+        <source>Stopped waiting for the lock of %1, held by another process.</source>
+        <translation>已停止等待 %1 的锁，该锁由另一个进程持有。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="744"/>
+        <source>%1 kept being replaced while it was written.</source>
+        <translation>%1 在写入期间不断被替换。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="804"/>
+        <source>Nothing was read: the program is quitting.</source>
+        <translation>未读取任何内容：程序正在退出。</translation>
+    </message>
+</context>
+<context>
     <name>Program</name>
     <message>
         <location filename="../program.py" line="107"/>
@@ -339,7 +462,7 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
 <context>
     <name>Widget_PA</name>
     <message>
-        <location filename="../../process_a.py" line="28"/>
+        <location filename="../../process_a.py" line="32"/>
         <source>Key: %1</source>
         <translation>键：%1</translation>
     </message>
@@ -354,12 +477,12 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>文本太长，共享内存放不下；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="41"/>
+        <location filename="../../process_a.py" line="45"/>
         <source>Unable to detach from shared memory: %1</source>
         <translation>无法与共享内存分离：%1</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="65"/>
+        <location filename="../../process_a.py" line="69"/>
         <source>Wrote %1 bytes to shared memory (key %2).</source>
         <translation>已将 %1 字节写入共享内存（键 %2）。</translation>
     </message>
@@ -374,12 +497,12 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>写入共享内存</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="97"/>
+        <location filename="../../process_a.py" line="107"/>
         <source>Images (*.png *.xpm *.jpg)</source>
         <translation>图像 (*.png *.xpm *.jpg)</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="107"/>
+        <location filename="../../process_a.py" line="117"/>
         <source>Process A: shares the text typed into its window through shared memory; process B reads it. The text stays shared as long as this window is open.
 It shares an image too, as Qt&apos;s Shared Memory example does (QDataStream &lt;&lt; QImage): from &quot;Load Image From File...&quot;, an image file dropped on the window, or --image. With --key QSharedMemoryExample, that example displays it.
 With --text, --text-file or --image the data is written at start-up and &quot;written N bytes&quot; is printed to standard output; the program then keeps running, holding the data, until its window is closed or it is terminated. If that write fails, the reason goes to standard error and the exit status is 1.</source>
@@ -388,47 +511,47 @@ With --text, --text-file or --image the data is written at start-up and &quot;wr
 使用 --text、--text-file 或 --image 时，数据在启动时写入，并在标准输出上打印“written N bytes”；之后程序继续运行并保留数据，直到其窗口被关闭或程序被终止。如果写入失败，原因会输出到标准错误，退出状态为 1。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="119"/>
+        <location filename="../../process_a.py" line="129"/>
         <source>Write &lt;text&gt; at start-up.</source>
         <translation>启动时写入 &lt;文本&gt;。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="119"/>
+        <location filename="../../process_a.py" line="129"/>
         <source>text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="121"/>
+        <location filename="../../process_a.py" line="131"/>
         <source>Write the contents of &lt;file&gt; (UTF-8, taken byte for byte) at start-up; - reads standard input.</source>
         <translation>启动时写入 &lt;文件&gt; 的内容（UTF-8，逐字节读取）；- 表示读取标准输入。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="125"/>
+        <location filename="../../process_a.py" line="135"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="125"/>
+        <location filename="../../process_a.py" line="135"/>
         <source>Write the image in &lt;file&gt; (PNG, JPEG, XPM, or any format Qt reads) at start-up, as Qt&apos;s Shared Memory example does.</source>
         <translation>启动时写入 &lt;文件&gt; 中的图像（PNG、JPEG、XPM 或 Qt 能读取的任何格式），与 Qt 的 Shared Memory 示例的做法相同。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="138"/>
+        <location filename="../../process_a.py" line="148"/>
         <source>The key must not be empty.</source>
         <translation>键不能为空。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="140"/>
+        <location filename="../../process_a.py" line="150"/>
         <source>Unexpected argument: %1</source>
         <translation>多余的参数：%1</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="143"/>
+        <location filename="../../process_a.py" line="153"/>
         <source>Give either --text or --text-file, not both.</source>
         <translation>请只给出 --text 或 --text-file 其中之一，不要同时给出。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="145"/>
+        <location filename="../../process_a.py" line="155"/>
         <source>Give either --image or a text, not both.</source>
         <translation>请只给出 --image 或文本其中之一，不要同时给出。</translation>
     </message>
@@ -438,7 +561,7 @@ With --text, --text-file or --image the data is written at start-up and &quot;wr
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="188"/>
+        <location filename="../../process_a.py" line="198"/>
         <source>%1 is not UTF-8 text (byte %2 is invalid).</source>
         <translation>%1 不是 UTF-8 文本（第 %2 字节无效）。</translation>
     </message>
@@ -457,11 +580,16 @@ With --text, --text-file or --image the data is written at start-up and &quot;wr
         <source>Load Image From File...</source>
         <translation>从文件加载图像...</translation>
     </message>
+    <message>
+        <location filename="../../process_a.py" line="74"/>
+        <source>Wrote %1 bytes to shared memory (key %2), but not under Qt 6&apos;s native key: %3</source>
+        <translation>已向共享内存写入 %1 字节（键 %2），但未写入 Qt 6 的原生键：%3</translation>
+    </message>
 </context>
 <context>
     <name>Widget_PB</name>
     <message>
-        <location filename="../../process_b.py" line="39"/>
+        <location filename="../../process_b.py" line="43"/>
         <source>Unable to attach to shared memory segment.</source>
         <translation>无法连接到共享内存段。</translation>
     </message>
@@ -506,64 +634,64 @@ With --text, --text-file or --image the data is written at start-up and &quot;wr
         <translation>从共享内存读取</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="87"/>
+        <location filename="../../process_b.py" line="93"/>
         <source>Process B: reads the text process A shares through shared memory and shows it. Start process A first and keep it open while reading.
 It shows an image too, shared by process A or by Qt&apos;s Shared Memory example (QDataStream &lt;&lt; QImage; use --key QSharedMemoryExample for that example).</source>
         <translation>进程 B：读取进程 A 通过共享内存共享的文本并显示出来。请先启动进程 A，并在读取期间保持其运行。
 它也能显示由进程 A 或 Qt 的 Shared Memory 示例共享的图像（QDataStream &lt;&lt; QImage；读取该示例的图像时请使用 --key QSharedMemoryExample）。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="94"/>
+        <location filename="../../process_b.py" line="100"/>
         <source>Read once without opening a window: write the text to standard output (UTF-8, exactly, no newline added) and exit; if it cannot be read, or the segment holds an image, say why on standard error and exit with status 1.</source>
         <translation>不打开窗口，只读取一次：将文本写到标准输出（UTF-8，原样输出，不添加换行）后退出；如果无法读取，或共享内存段中是图像，则在标准错误上说明原因，并以状态 1 退出。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="99"/>
+        <location filename="../../process_b.py" line="105"/>
         <source>Read once without opening a window: save the image in the segment to &lt;file&gt; as PNG, pixel for pixel, and exit; if it cannot be read or saved, or the segment holds a text, say why on standard error and exit with status 1.</source>
         <translation>不打开窗口，只读取一次：将共享内存段中的图像以 PNG 格式逐像素保存到 &lt;文件&gt; 后退出；如果无法读取或保存，或共享内存段中是文本，则在标准错误上说明原因，并以状态 1 退出。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="99"/>
+        <location filename="../../process_b.py" line="105"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="112"/>
+        <location filename="../../process_b.py" line="118"/>
         <source>The key must not be empty.</source>
         <translation>键不能为空。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="114"/>
+        <location filename="../../process_b.py" line="120"/>
         <source>Unexpected argument: %1</source>
         <translation>多余的参数：%1</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="117"/>
+        <location filename="../../process_b.py" line="123"/>
         <source>Give either --print or --save-image, not both.</source>
         <translation>请只给出 --print 或 --save-image 其中之一，不要同时给出。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="119"/>
+        <location filename="../../process_b.py" line="125"/>
         <source>The file name for --save-image must not be empty.</source>
         <translation>--save-image 的文件名不能为空。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="134"/>
+        <location filename="../../process_b.py" line="140"/>
         <source>The shared memory segment holds an image (%1x%2 pixels), not a text; save it with --save-image FILE.</source>
         <translation>共享内存段中是图像（%1x%2 像素），不是文本；请用 --save-image &lt;文件&gt; 保存。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="139"/>
+        <location filename="../../process_b.py" line="145"/>
         <source>The text was not written whole: standard output was closed.</source>
         <translation>文本未能完整写出：标准输出已关闭。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="152"/>
+        <location filename="../../process_b.py" line="158"/>
         <source>The shared memory segment holds a text, not an image; read it with --print.</source>
         <translation>共享内存段中是文本，不是图像；请用 --print 读取。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="157"/>
+        <location filename="../../process_b.py" line="163"/>
         <source>Cannot save the image to %1: %2</source>
         <translation>无法将图像保存到 %1：%2</translation>
     </message>

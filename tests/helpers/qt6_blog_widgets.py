@@ -92,7 +92,9 @@ def main():
     args = sys.argv[1:]
     if len(args) == 3 and args[0] == "write":
         with open(args[2], "rb") as file:
-            text = file.read().decode("utf-8")
+            text = file.read().decode("utf-8")  # QString::fromUtf8(file.readAll())
+        if text.startswith("\ufeff"):
+            text = "\ufeff" + text  # PySide6 drops one leading U+FEFF making a QString
         writer = Widget_PA(args[1])
         writer.sendStrToMemory(text)
         if not writer.m_sharedMemory.isAttached():
