@@ -269,6 +269,13 @@ class PosixSharedMemory(QObject):
                                                "A name takes at most %1 bytes here (%2)."),
                                      limit, why)
             return self._fail(QSharedMemory.KeyError, message)
+        if number in (errno.EACCES, errno.EPERM) and sys.platform.startswith("linux"):
+            path = self.semaphorePath() if function.startswith("sem_") else self.objectPath()
+            try:
+                if not self._checkOwner(os.stat(path), path):
+                    return None  # the message names the object and its owner
+            except OSError:
+                pass
         kind = {errno.EACCES: QSharedMemory.PermissionDenied,
                 errno.EPERM: QSharedMemory.PermissionDenied,
                 errno.EEXIST: QSharedMemory.AlreadyExists,
@@ -335,9 +342,12 @@ class PosixSharedMemory(QObject):
         if not self.lock():
             return False
         try:
-            return self._createLocked(size, mode)
+            created = self._createLocked(size, mode)
         finally:
             self.unlock()
+        if not created:
+            self._removeMadeSemaphore()
+        return created
 
     def _createLocked(self, size, mode):
         backend = _backend()
@@ -383,21 +393,27 @@ class PosixSharedMemory(QObject):
         if not self.lock():
             return False
         try:
-            return self._attachLocked(mode)
+            attached = self._attachLocked(mode)
         finally:
             self.unlock()
+        if not attached:
+            self._removeMadeSemaphore()
+        return attached
 
     def _exists(self):
-        """False with NotFound when there is no object: then nothing, not
-        even the lock's semaphore, is made."""
+        """False with NotFound when there is no object, or with the reason
+        when it cannot be opened: then nothing, not even the lock's
+        semaphore, is made."""
         try:
             os.close(_backend().shm.shm_open(self.m_key, os.O_RDONLY, 0))
         except OSError as error:
             if error.errno == errno.ENOENT:
                 self._fail(QSharedMemory.NotFound, arg(QCoreApplication.translate(
                     "PosixSharedMemory", "%1 does not exist."), self.objectPath()))
-                return False
-        return True  # another failure is said by the attach itself
+            else:
+                self._systemRefused(error, "shm_open")
+            return False
+        return True
 
     def _attachLocked(self, mode):
         flags = os.O_RDONLY if mode == QSharedMemory.ReadOnly else os.O_RDWR
@@ -515,7 +531,7 @@ class PosixSharedMemory(QObject):
         semaphore, self.m_semaphore = self.m_semaphore, None
         if semaphore is None:
             return False
-        _heldHere[self.m_key] -= 1
+        _heldHere[self.m_key] = _heldHere.get(self.m_key, 1) - 1
         libc = _backend().libc
         posted = libc.sem_post(semaphore) == 0
         if not posted:
@@ -715,6 +731,8 @@ class PosixSharedMemory(QObject):
             finally:
                 self.unlock()
         self._remember()
+        if not written and not self.isAttached():
+            self._removeMadeSemaphore()
         if written and not self.m_quitHooked and QCoreApplication.instance() is not None:
             self.m_quitHooked = True
             QCoreApplication.instance().aboutToQuit.connect(self.release)
@@ -840,16 +858,23 @@ class PosixSharedMemory(QObject):
         return True
 
     def _lastWriter(self):
+        """True when no other writer holds its flock() on the object. Two
+        writers releasing at once could each see the other's: so one that
+        sees another lets go of its own and looks once more; the last to
+        look finds none (or one that is removing it)."""
         fcntl = _backend().fcntl
         if fcntl is None:
             return True
-        try:
-            fcntl.flock(self.m_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False  # another process A holds it shared
-        except OSError:
-            return True  # no flock() on this system's shared memory
-        return True
+        for attempt in range(2):
+            try:
+                fcntl.flock(self.m_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if attempt == 0:
+                    fcntl.flock(self.m_fd, fcntl.LOCK_UN)
+            except OSError:
+                return True  # no flock() on this system's shared memory
+        return False  # another process A still writes it
 
     def _lockBriefly(self):
         """The lock, if it comes within RELEASE_LOCK_MS: release() runs as

@@ -344,6 +344,37 @@ def test_an_object_of_another_user_is_refused_naming_the_owner(ipc, what):
     assert ipc.posixObjects() == []
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="becoming another user needs root")
+def test_another_user_denied_by_the_system_is_told_whose_object_it_is(ipc):
+    import pwd
+    key = ipc.key()
+    shared = memory(ipc, key)
+    assert shared.publish(b"root's")
+    nobody = pwd.getpwnam("nobody")
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # as user nobody: the system refuses (EACCES) the 0600 object
+        try:
+            os.close(read)
+            os.setgid(nobody.pw_gid)
+            os.setuid(nobody.pw_uid)
+            other = PosixSharedMemory(key)
+            answer = "{} {}\n{}".format(other.read(), int(other.error()), other.errorString())
+            os.write(write, answer.encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        answer = pipe.read().decode()
+    os.waitpid(child, 0)
+    assert answer == "None {}\nRefused {}: it belongs to user root (uid 0), not to this user; " \
+                     "nothing was read or written.".format(int(QSharedMemory.PermissionDenied),
+                                                           objectPath(key))
+    assert {os.stat(path).st_uid for path in ipc.posixObjects()} == {0}  # nobody made nothing
+    shared.release()
+    assert ipc.posixObjects() == []
+
+
 # --- Names, sizes ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("suffix, words", [

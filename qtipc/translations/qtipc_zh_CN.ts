@@ -140,67 +140,67 @@
         <translation>此处名称最多 %1 字节（%2）。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="609"/>
+        <location filename="../posix_shared_memory.py" line="625"/>
         <source>%1 of %2 failed: %3</source>
         <translation>对 %2 执行 %1 失败：%3</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="306"/>
+        <location filename="../posix_shared_memory.py" line="313"/>
         <source>Refused %1: it belongs to %2, not to this user; nothing was read or written.</source>
         <translation>已拒绝 %1：它属于%2，而不是当前用户；未读取也未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="311"/>
+        <location filename="../posix_shared_memory.py" line="318"/>
         <source>Refused %1 of %2: its mode %3 lets other users read or write it (Qt makes 0600); nothing was read or written.</source>
         <translation>已拒绝%2的 %1：其权限 %3 允许其他用户读写（Qt 创建的是 0600）；未读取也未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="700"/>
+        <location filename="../posix_shared_memory.py" line="716"/>
         <source>Cannot create %1 of %2 bytes: the size must be at least 1 byte.</source>
         <translation>无法创建 %2 字节的 %1：大小至少为 1 字节。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="348"/>
+        <location filename="../posix_shared_memory.py" line="358"/>
         <source>%1 already exists.</source>
         <translation>%1 已存在。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="362"/>
+        <location filename="../posix_shared_memory.py" line="372"/>
         <source>Cannot create %1 of %2 bytes: %3</source>
         <translation>无法创建 %2 字节的 %1：%3</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="409"/>
+        <location filename="../posix_shared_memory.py" line="425"/>
         <source>%1 does not exist.</source>
         <translation>%1 不存在。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="424"/>
+        <location filename="../posix_shared_memory.py" line="440"/>
         <source>%1 is empty (0 bytes): whoever created it stopped before giving it a size.</source>
         <translation>%1 为空（0 字节）：其创建者在设定大小之前就停止了。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="564"/>
+        <location filename="../posix_shared_memory.py" line="580"/>
         <source>%1 kept being replaced while it was opened.</source>
         <translation>%1 在打开期间不断被替换。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="622"/>
+        <location filename="../posix_shared_memory.py" line="638"/>
         <source>Waiting for the lock of %1, held by another process.</source>
         <translation>正在等待 %1 的锁，该锁由另一个进程持有。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="627"/>
+        <location filename="../posix_shared_memory.py" line="643"/>
         <source>Stopped waiting for the lock of %1, held by another process.</source>
         <translation>已停止等待 %1 的锁，该锁由另一个进程持有。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="744"/>
+        <location filename="../posix_shared_memory.py" line="762"/>
         <source>%1 kept being replaced while it was written.</source>
         <translation>%1 在写入期间不断被替换。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="804"/>
+        <location filename="../posix_shared_memory.py" line="822"/>
         <source>Nothing was read: the program is quitting.</source>
         <translation>未读取任何内容：程序正在退出。</translation>
     </message>
