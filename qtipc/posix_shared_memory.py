@@ -819,9 +819,9 @@ class PosixSharedMemory(QObject):
         if not runEventLoopFor(0):
             # Told to quit, perhaps while the System V side waited for its
             # lock: no new read.
-            return None, self._fail(QSharedMemory.LockError, QCoreApplication.translate(
-                "PosixSharedMemory", "Nothing was read: the program is quitting.")) \
-                or self.m_errorString
+            self._fail(QSharedMemory.LockError, QCoreApplication.translate(
+                "PosixSharedMemory", "Nothing was read: the program is quitting."))
+            return None, self.m_errorString
         data = self.read() if available()[0] else None
         if data is None:
             # No object, or a key no POSIX object can have: nothing to read.
@@ -842,10 +842,9 @@ class PosixSharedMemory(QObject):
             self.m_owned = False
             return True
         if self.m_owned and self._lastWriter():
-            locked = self._lockBriefly()
+            ours, locked = self._lockBriefly()
             removed = self._unlinkIfSame(self.m_fd)
-            if removed or not self._objectExists():
-                # the semaphore's file, if ours (_openSemaphore checked it)
+            if ours and (removed or not self._objectExists()):
                 _backend().libc.sem_unlink(self.m_key.encode("utf-8"))
             if locked:
                 self.unlock()
@@ -877,21 +876,22 @@ class PosixSharedMemory(QObject):
         return False  # another process A still writes it
 
     def _lockBriefly(self):
-        """The lock, if it comes within RELEASE_LOCK_MS: release() runs as
-        the program ends, which must not hang on a holder that stopped."""
+        """(the semaphore is this user's alone, the lock is held): the lock
+        if it comes within RELEASE_LOCK_MS, since release() runs as the
+        program ends, which must not hang on a holder that stopped."""
         semaphore = self._openSemaphore()
         if semaphore is None:
-            return False
+            return False, False  # not ours (or not to be had): left alone
         libc = _backend().libc
         deadline = time.monotonic() + self.RELEASE_LOCK_MS / 1000
         while libc.sem_trywait(semaphore) != 0:
             if time.monotonic() > deadline:
                 libc.sem_close(semaphore)
-                return False
+                return True, False
             time.sleep(0.005)
         self.m_semaphore = semaphore
         _heldHere[self.m_key] = _heldHere.get(self.m_key, 0) + 1
-        return True
+        return True, True
 
     def _objectExists(self):
         try:
