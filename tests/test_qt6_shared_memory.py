@@ -344,6 +344,20 @@ def test_an_object_of_another_user_is_refused_naming_the_owner(ipc, what):
     assert ipc.posixObjects() == []
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving an object to another user needs root")
+def test_release_never_removes_a_semaphore_of_another_user(ipc):
+    import pwd
+    key = ipc.key()
+    shared = memory(ipc, key)
+    assert shared.publish(b"data")
+    nobody = pwd.getpwnam("nobody")
+    os.chown(semaphorePath(key), nobody.pw_uid, nobody.pw_gid)
+    assert shared.release()
+    assert not os.path.exists(objectPath(key))
+    assert os.stat(semaphorePath(key)).st_uid == nobody.pw_uid
+    os.remove(semaphorePath(key))
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="becoming another user needs root")
 def test_another_user_denied_by_the_system_is_told_whose_object_it_is(ipc):
     import pwd
