@@ -361,6 +361,9 @@ class PosixSharedMemory(QObject):
             return bool(self._systemRefused(error, "shm_open"))
         try:
             os.fchmod(fd, 0o600)  # whatever the umask
+        except OSError:
+            pass  # not on every system's shared memory: then as shm_open made it
+        try:
             os.ftruncate(fd, size)  # the size may only be set once
             if hasattr(os, "posix_fallocate"):
                 # Pages now, or ENOSPC now: a full tmpfs would raise SIGBUS
