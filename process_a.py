@@ -14,6 +14,7 @@ from qtipc.images import ImageSharing, thumbnail
 from qtipc.program import (EXIT_FAILURE, keyFrom, parseOptions, printError,
                            quitOnTerminationSignals, readTextFile, sharedMemoryKeyOption,
                            startApplication, usageError)
+from qtipc.posix_shared_memory import PosixSharedMemory, available
 from qtipc.segment_format import SegmentFormat
 from qtipc.shared_memory import SharedMemory
 
@@ -28,6 +29,9 @@ class Widget_PA(ImageSharing, QWidget):
         self.m_sharedMemory = SharedMemory(self)
         self.m_sharedMemory.notice.connect(self.say)  # who holds a lock a write waits for
         self.m_sharedMemory.notice.connect(printError)
+        self.m_qt6Memory = PosixSharedMemory(key, self)  # Qt 6.6+'s native key of the same name
+        self.m_qt6Memory.waitingForLock.connect(self.say)
+        self.m_qt6Memory.waitingForLock.connect(printError)
         self.m_format = SegmentFormat()
         self.m_bytesWritten = 0
         self.ui.statusLabel.setText(arg(self.tr("Key: %1"), key))
@@ -61,16 +65,22 @@ class Widget_PA(ImageSharing, QWidget):
         count = self.m_sharedMemory.copyFrom(buffer)
         # 6、将共享内存解锁 (6. Unlock the shared memory)
         self.m_sharedMemory.unlock()
-        return self.wrote(count)
+        return self.wrote(count, buffer)
 
     @pyqtSlot()
     def on_pushButton_clicked(self):
         self.sendStrToMemory(self.ui.textEdit.toPlainText())
 
-    def wrote(self, count, image=None):
+    def wrote(self, count, buffer, image=None):
+        """After a write: the same bytes under Qt 6's native key of the same
+        name too, for Qt 6.6+'s programs (the write stands if that fails)."""
         self.m_bytesWritten = count
         self.say(arg(self.tr("Wrote %1 bytes to shared memory (key %2)."), count, self.m_key))
         self.ui.imageLabel.setPixmap(thumbnail(image, self.ui.imageLabel.maximumSize()))
+        if available() and not self.m_qt6Memory.publish(buffer.buffer()):
+            self.showError(arg(self.tr("Wrote %1 bytes to shared memory (key %2), but not under "
+                                       "Qt 6's native key: %3"), count, self.m_key,
+                               self.m_qt6Memory.errorString()))
         return True
 
     def showError(self, message):
@@ -86,6 +96,7 @@ class Widget_PA(ImageSharing, QWidget):
         # The segment lives as long as the window.
         if not self.m_sharedMemory.leave() and self.m_sharedMemory.isAttached():
             printError(self.m_sharedMemory.errorString())
+        self.m_qt6Memory.release()
         super().closeEvent(event)
 
 

@@ -15,7 +15,8 @@ from qtipc.program import (EXIT_FAILURE, keyFrom, parseOptions, printError,
                            quitOnTerminationSignals, sharedMemoryKeyOption, startApplication,
                            usageError, writeFully)
 from qtipc.images import ImageShowing
-from qtipc.segment_format import SegmentFormat
+from qtipc.posix_shared_memory import PosixSharedMemory
+from qtipc.segment_format import SegmentFormat, readFromBytes
 from qtipc.shared_memory import SharedMemory
 
 
@@ -27,6 +28,8 @@ class Widget_PB(ImageShowing, QWidget):
         self.ui.setupUi(self)
         self.m_key = key
         self.m_sharedMemory = SharedMemory()
+        self.m_qt6Memory = PosixSharedMemory(key, self)  # Qt 6.6+'s native key of the same name
+        self.m_qt6Memory.waitingForLock.connect(printError)
         self.m_format = SegmentFormat()
         self.m_errorString = ""
 
@@ -35,11 +38,12 @@ class Widget_PB(ImageShowing, QWidget):
         the reason, which errorString() then returns too."""
         self.m_errorString = ""
         # 1、设置共享内存的标志名 (1. Set the key of the shared memory)
-        self.m_sharedMemory = self.freshSharedMemory()
+        self.m_sharedMemory = self.m_sharedMemory.renewed(self, printError)  # see renewed()
         self.m_sharedMemory.setKey(self.m_key)
         # 2、将共享内存与该进程绑定 (2. Attach this process to the shared memory)
         if not self.m_sharedMemory.attachToWritten():
-            return self.showError(self.tr("Unable to attach to shared memory segment."))
+            text = self.readQt6Memory(self.m_format.readText)  # none under the legacy key
+            return self.errorString() if text is None else text
         # 从共享内存中读取数据 (Read the data out of the shared memory)
         buffer = QBuffer()
         in_ = QDataStream(buffer)
@@ -67,11 +71,20 @@ class Widget_PB(ImageShowing, QWidget):
         self.ui.textEdit.setPlainText(asQString(self.errorString() or text))
         self.ui.stackedWidget.setCurrentWidget(self.ui.textEdit)
 
-    def freshSharedMemory(self):
-        """A new SharedMemory for each read (SharedMemory.renewed() says why)."""
-        memory = self.m_sharedMemory.renewed(self)
-        memory.notice.connect(printError)  # who holds a lock a read waits for
-        return memory
+    def readQt6Memory(self, read):
+        """`read` (SegmentFormat.readText or readImage) of what Qt 6's native
+        key of the same name holds, where the legacy key has no segment: Qt
+        6.6+'s Shared Memory example writes there. None when neither has
+        one, or it cannot be read; errorString() says why."""
+        data = self.m_qt6Memory.read()
+        if data is None:
+            self.showError(self.tr("Unable to attach to shared memory segment.")
+                           if self.m_qt6Memory.isMissing() else self.m_qt6Memory.errorString())
+            return None
+        result = readFromBytes(read, data)
+        if result is None:
+            self.showError(self.m_format.errorString())
+        return result
 
     def errorString(self):
         """Why the last read failed; "" when it did not."""

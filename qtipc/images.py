@@ -12,6 +12,7 @@ from PyQt5.QtGui import QImage, QImageReader, QPixmap
 from PyQt5.QtWidgets import QFileDialog, QWidget
 
 from qtipc import arg
+from qtipc.program import printError
 from qtipc.system_limits import SegmentSizeLimit
 
 # What `out << image` writes first (QDataStream version 5 and later): the
@@ -267,7 +268,7 @@ class ImageSharing:
             return self.showError(self.m_sharedMemory.errorString())
         count = self.m_sharedMemory.copyFrom(buffer)
         self.m_sharedMemory.unlock()
-        return self.wrote(count, image)
+        return self.wrote(count, buffer, image)
 
     def loadImageFromDialog(self):
         fileName, _ = QFileDialog.getOpenFileName(
@@ -279,18 +280,16 @@ class ImageSharing:
 class ImageShowing:
     """Process B's images, read as Qt's Shared Memory example reads them (its
     Dialog::loadFromMemory): mixed into Widget_PB, whose m_key, m_format,
-    freshSharedMemory() and showError() it uses."""
+    m_sharedMemory, readQt6Memory() and showError() it uses."""
 
     def loadImageFromMemory(self):
         """The image in the segment (attach, lock, in >> image, unlock,
         detach); None when there is none, and errorString() says why."""
         self.m_errorString = ""
-        self.m_sharedMemory = self.freshSharedMemory()
+        self.m_sharedMemory = self.m_sharedMemory.renewed(self, printError)
         self.m_sharedMemory.setKey(self.m_key)
         if not self.m_sharedMemory.attachToWritten():
-            self.showError(QCoreApplication.translate(
-                "ImageShowing", "Unable to attach to shared memory segment."))
-            return None
+            return self.readQt6Memory(self.m_format.readImage)  # none under the legacy key
         buffer = QBuffer()
         in_ = QDataStream(buffer)
         if not self.m_sharedMemory.lockWhenFree():

@@ -12,6 +12,7 @@ application, takes its options, says what went wrong and exits.
 import os
 import signal
 import sys
+import time
 
 from PyQt5.QtCore import (QCommandLineOption, QCoreApplication, QEventLoop, QLibraryInfo,
                           QLocale, QSocketNotifier, QTimer, QTranslator)
@@ -208,6 +209,9 @@ def waitWithEvents(ms):
     been told to quit (its quit() ends this wait early too)."""
     if _Quitting.seen:
         return False
+    if QCoreApplication.instance() is None:  # no event loop to run
+        time.sleep(ms / 1000)
+        return True
     loop = QEventLoop()
     timer = QTimer(singleShot=True)
     timer.timeout.connect(lambda: loop.exit(1))

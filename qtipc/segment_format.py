@@ -9,7 +9,7 @@ or False when it fails) and error() and errorString() say why."""
 
 import sys
 
-from PyQt5.QtCore import QCoreApplication, QDataStream
+from PyQt5.QtCore import QBuffer, QByteArray, QCoreApplication, QDataStream
 
 from qtipc import arg
 from qtipc.system_limits import SegmentSizeLimit
@@ -113,6 +113,15 @@ class SegmentFormat:
         if image is None:
             return self.fail(self.NotData, reader.errorString())
         return image
+
+
+def readFromBytes(read, data):
+    """read(stream, data) (SegmentFormat.readText or readImage) over a
+    QDataStream of the bytes `data`."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QBuffer.ReadOnly)
+    return read(QDataStream(buffer), data)
 
 
 def neitherMessage():

@@ -338,14 +338,16 @@ class SharedMemory(QSharedMemory):
         sip.transferto(self, None)
         return True
 
-    def renewed(self, owner):
-        """A new SharedMemory for the next read. Qt 5 lets the object that
-        made the lock's semaphore delete it when it attaches again or is
-        destroyed, which would take the lock from under a writer; so each
-        read gets a new object, and one that may have made the lock is kept
-        as long as `owner`."""
+    def renewed(self, owner, notice):
+        """A new SharedMemory for the next read, its `notice` connected to
+        `notice`. Qt 5 lets the object that made the lock's semaphore delete
+        it when it attaches again or is destroyed, which would take the lock
+        from under a writer; so each read gets a new object, and one that
+        may have made the lock is kept as long as `owner`."""
         sysv = systemV()
         if sysv is not None and self.m_madeLock is not None \
                 and sysv.fileIdentity(sysv.semaphoreKeyFile(self.key())) == self.m_madeLock:
             self.setParent(owner)
-        return SharedMemory()
+        renewed = SharedMemory()
+        renewed.notice.connect(notice)
+        return renewed

@@ -142,6 +142,7 @@ class Ipc:
         self.directory = directory
         self.keys = []
         self.objects = []
+        self.qt6Leftovers = set()
         self.segmentsBefore = set(sysv.segments())
         self.semaphoresBefore = set(sysv.semaphores())
 
@@ -222,7 +223,22 @@ class Ipc:
         pids = {os.getpid()} | {process.pid for process in self.processes.started}
         found = sysv.madeBy(pids, self.segmentsBefore, self.semaphoresBefore)
         files = [path for key in self.keys for path in sysv.keyFiles(key) if os.path.exists(path)]
+        files += [path for path in self.posixObjects() if path not in self.qt6Leftovers]
         return found, files
+
+    def posixObjects(self):
+        """The /dev/shm entries of the test's keys: each key's POSIX shared
+        memory object and semaphore (Qt 6's native keys)."""
+        paths = [path for key in self.keys for path in posixPaths(key)]
+        return [path for path in paths if os.path.lexists(path)]
+
+    def qt6LeavesBehind(self, key):
+        """Qt 6 never removes a POSIX object it made: the test says a Qt 6
+        peer leaves the object of `key`; it is removed at the end, not
+        reported. Returns its path."""
+        path = posixPaths(key)[0]
+        self.qt6Leftovers.add(path)
+        return path
 
     def finish(self):
         from PyQt5 import sip
@@ -232,9 +248,52 @@ class Ipc:
                 sip.delete(qobject)
         found, files = self.leftovers()
         sysv.remove(found)  # clean up, so that one failure does not cause others
-        for path in files:
+        for path in files + [path for path in self.qt6Leftovers if os.path.lexists(path)]:
             os.remove(path)
         assert not found and not files, "left behind: {} {}".format(found, files)
+
+
+def posixPaths(key):
+    """Where Linux shows the POSIX shared memory object and the semaphore of
+    Qt 6's native key `key` (glibc drops leading slashes); none for a key
+    no POSIX name can hold."""
+    name = key.lstrip("/")
+    if not name or "/" in name or len(name.encode("utf-8", "surrogatepass")) > 251:
+        return []
+    return [os.path.join("/dev/shm", name), os.path.join("/dev/shm", "sem." + name)]
+
+
+@pytest.fixture(scope="session")
+def pyside6():
+    """The Python that runs the Qt 6 peers (tests/helpers/qt6_*.py): this
+    one, when PySide6 imports in a process of its own (never beside PyQt5)."""
+    probe = subprocess.run([sys.executable, "-c", "import PySide6.QtWidgets"],
+                           capture_output=True, text=True)
+    if probe.returncode != 0:
+        lines = probe.stderr.strip().splitlines() or [""]
+        missingPeer("PySide6 not installed (pip install PySide6-Essentials): " + lines[-1])
+    return sys.executable
+
+
+@pytest.fixture
+def qt6(pyside6, ipc):
+    """Starts the Qt 6 peers: qt6.example(key, mode, ...) runs
+    tests/helpers/qt6_shared_memory_example.py, qt6.blog(...)
+    tests/helpers/qt6_blog_widgets.py; both through the ipc fixture, which
+    checks that nothing is left behind."""
+    class Qt6:
+        def start(self, helper, *args, **kwargs):
+            kwargs.setdefault("stdin", subprocess.PIPE)
+            return ipc.processes.start([pyside6, os.path.join(HELPERS, helper)]
+                                       + [str(a) for a in args], **kwargs)
+
+        def example(self, key, *args, **kwargs):
+            return self.start("qt6_shared_memory_example.py", "--key", key, *args, **kwargs)
+
+        def blog(self, *args, **kwargs):
+            return self.start("qt6_blog_widgets.py", *args, **kwargs)
+
+    return Qt6()
 
 
 @pytest.fixture

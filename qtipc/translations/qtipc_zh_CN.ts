@@ -85,17 +85,17 @@
 <context>
     <name>ImageReader</name>
     <message>
-        <location filename="../images.py" line="132"/>
+        <location filename="../images.py" line="133"/>
         <source>The shared memory segment holds a damaged image: it starts as Qt writes an image, but its PNG cannot be read.</source>
         <translation>共享内存段中的图像已损坏：其开头与 Qt 写入的图像相同，但其中的 PNG 无法读取。</translation>
     </message>
     <message>
-        <location filename="../images.py" line="173"/>
+        <location filename="../images.py" line="174"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../images.py" line="176"/>
+        <location filename="../images.py" line="177"/>
         <source>Selected file is not an image, please select another.</source>
         <translation>所选文件不是图像，请选择其他文件。</translation>
     </message>
@@ -103,33 +103,25 @@
 <context>
     <name>ImageSharing</name>
     <message>
-        <location filename="../images.py" line="273"/>
+        <location filename="../images.py" line="274"/>
         <source>Images (*.png *.xpm *.jpg)</source>
         <translation>图像 (*.png *.xpm *.jpg)</translation>
     </message>
 </context>
 <context>
-    <name>ImageShowing</name>
-    <message>
-        <location filename="../images.py" line="291"/>
-        <source>Unable to attach to shared memory segment.</source>
-        <translation>无法连接到共享内存段。</translation>
-    </message>
-</context>
-<context>
     <name>ImageSizeLimit</name>
     <message>
-        <location filename="../images.py" line="91"/>
+        <location filename="../images.py" line="92"/>
         <source>The image in %1</source>
         <translation>%1 中的图像</translation>
     </message>
     <message>
-        <location filename="../images.py" line="110"/>
+        <location filename="../images.py" line="111"/>
         <source>The image in the shared memory segment</source>
         <translation>共享内存段中的图像</translation>
     </message>
     <message>
-        <location filename="../images.py" line="123"/>
+        <location filename="../images.py" line="124"/>
         <source>%1 is %2x%3 pixels: decoded, it would take %4 bytes, more than the limit of %5 MB. It was not read. QT_IMAGEIO_MAXALLOC sets the limit in MB (0: no limit), as in Qt 6.</source>
         <translation>%1为 %2x%3 像素：解码后需要 %4 字节，超过 %5 MB 的上限，未读取。QT_IMAGEIO_MAXALLOC 以 MB 为单位设置该上限（0 表示不限），与 Qt 6 相同。</translation>
     </message>
@@ -178,44 +170,167 @@
     </message>
 </context>
 <context>
+    <name>PosixSharedMemory</name>
+    <message>
+        <location filename="../posix_shared_memory.py" line="81"/>
+        <source>Qt 6 uses Windows kernel objects there, not POSIX shared memory.</source>
+        <translation>Qt 6 在那里使用 Windows 内核对象，而不是 POSIX 共享内存。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="90"/>
+        <source>POSIX shared memory cannot be used here: %1</source>
+        <translation>此处无法使用 POSIX 共享内存：%1</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="106"/>
+        <source>POSIX shared memory cannot be used here: the C library has no sem_open().</source>
+        <translation>此处无法使用 POSIX 共享内存：C 库没有 sem_open()。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="134"/>
+        <source>user %1 (uid %2)</source>
+        <translation>用户 %1（uid %2）</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="137"/>
+        <source>uid %1</source>
+        <translation>uid %1</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="217"/>
+        <source>The key %1 is not valid Unicode (it holds unpaired surrogates), so it cannot name a POSIX object.</source>
+        <translation>键 %1 不是有效的 Unicode（含有未配对的代理项），因此不能用作 POSIX 对象的名称。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="223"/>
+        <source>The key %1 cannot name a POSIX shared memory object: it is empty, or only slashes.</source>
+        <translation>键 %1 不能用作 POSIX 共享内存对象的名称：它为空，或只有斜杠。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="227"/>
+        <source>The key %1 cannot name a POSIX shared memory object: a name may not hold &quot;/&quot; after its first character.</source>
+        <translation>键 %1 不能用作 POSIX 共享内存对象的名称：名称在第一个字符之后不能含有“/”。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="237"/>
+        <source>The key %1 is too long for a POSIX shared memory object: %2 bytes in UTF-8, and this system takes at most %3 (%4).</source>
+        <translation>键 %1 对 POSIX 共享内存对象来说太长：UTF-8 编码为 %2 字节，而本系统最多接受 %3 字节（%4）。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="249"/>
+        <source>The system refuses the POSIX name %1 (%2: %3).</source>
+        <translation>系统拒绝 POSIX 名称 %1（%2：%3）。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="253"/>
+        <source>A name takes at most %1 bytes here (%2).</source>
+        <translation>此处名称最多 %1 字节（%2）。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="613"/>
+        <source>%1 of %2 failed: %3</source>
+        <translation>对 %2 执行 %1 失败：%3</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="298"/>
+        <source>Refused %1: it belongs to %2, not to this user; nothing was read or written.</source>
+        <translation>已拒绝 %1：它属于%2，而不是当前用户；未读取也未写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="303"/>
+        <source>Refused %1 of %2: its mode %3 lets other users read or write it (Qt makes 0600); nothing was read or written.</source>
+        <translation>已拒绝%2的 %1：其权限 %3 允许其他用户读写（Qt 创建的是 0600）；未读取也未写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="704"/>
+        <source>Cannot create %1 of %2 bytes: the size must be at least 1 byte.</source>
+        <translation>无法创建 %2 字节的 %1：大小至少为 1 字节。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="343"/>
+        <source>%1 already exists.</source>
+        <translation>%1 已存在。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="360"/>
+        <source>Cannot create %1 of %2 bytes: %3</source>
+        <translation>无法创建 %2 字节的 %1：%3</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="413"/>
+        <source>%1 does not exist.</source>
+        <translation>%1 不存在。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="428"/>
+        <source>%1 is empty (0 bytes): whoever created it stopped before giving it a size.</source>
+        <translation>%1 为空（0 字节）：其创建者在设定大小之前就停止了。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="568"/>
+        <source>%1 kept being replaced while it was opened.</source>
+        <translation>%1 在打开期间不断被替换。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="626"/>
+        <source>Waiting for the lock of %1, held by another process.</source>
+        <translation>正在等待 %1 的锁，该锁由另一个进程持有。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="631"/>
+        <source>Stopped waiting for the lock of %1, held by another process.</source>
+        <translation>已停止等待 %1 的锁，该锁由另一个进程持有。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="750"/>
+        <source>%1 kept being replaced while it was written.</source>
+        <translation>%1 在写入期间不断被替换。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="794"/>
+        <source>Nothing was read: the program is quitting.</source>
+        <translation>未读取任何内容：程序正在退出。</translation>
+    </message>
+</context>
+<context>
     <name>Program</name>
     <message>
-        <location filename="../program.py" line="111"/>
+        <location filename="../program.py" line="112"/>
         <source>Cannot open a window: no display (DISPLAY and WAYLAND_DISPLAY are not set). Run it on a desktop, or with -platform offscreen.</source>
         <translation>无法打开窗口：没有可用的显示（DISPLAY 和 WAYLAND_DISPLAY 均未设置）。请在桌面环境中运行，或加上 -platform offscreen 运行。</translation>
     </message>
     <message>
-        <location filename="../program.py" line="146"/>
+        <location filename="../program.py" line="147"/>
         <source>Try &apos;%1 --help&apos; for more information.</source>
         <translation>请尝试执行“%1 --help”以获取更多信息。</translation>
     </message>
     <message>
-        <location filename="../program.py" line="120"/>
+        <location filename="../program.py" line="121"/>
         <source>key</source>
         <translation>键</translation>
     </message>
     <message>
-        <location filename="../program.py" line="247"/>
+        <location filename="../program.py" line="251"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../program.py" line="253"/>
+        <location filename="../program.py" line="257"/>
         <source>%1 is not UTF-8 text (byte %2 is invalid).</source>
         <translation>%1 不是 UTF-8 文本（第 %2 字节无效）。</translation>
     </message>
     <message>
-        <location filename="../program.py" line="120"/>
+        <location filename="../program.py" line="121"/>
         <source>Shared memory key (default: %1; Qt&apos;s Shared Memory example uses QSharedMemoryExample).</source>
         <translation>共享内存的键(默认:%1;Qt 的共享内存示例使用 QSharedMemoryExample)。</translation>
     </message>
     <message>
-        <location filename="../program.py" line="131"/>
+        <location filename="../program.py" line="132"/>
         <source>The key must not be empty.</source>
         <translation>键不能为空。</translation>
     </message>
     <message>
-        <location filename="../program.py" line="133"/>
+        <location filename="../program.py" line="134"/>
         <source>Unexpected argument: %1</source>
         <translation>多余的参数：%1</translation>
     </message>
@@ -243,37 +358,37 @@
         <translation>共享内存段中是文本，不是图像；请用 --print 读取。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="119"/>
+        <location filename="../segment_format.py" line="128"/>
         <source>The shared memory segment holds neither a text nor an image: it starts as Qt writes an image, but no PNG follows.</source>
         <translation>共享内存段中既不是文本也不是图像：其开头与 Qt 写入的图像相同，但后面没有 PNG 数据。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="159"/>
+        <location filename="../segment_format.py" line="168"/>
         <source>The shared memory segment is too small (%1 bytes) to hold a text.</source>
         <translation>共享内存段太小（%1 字节），容纳不下文本。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="161"/>
+        <location filename="../segment_format.py" line="170"/>
         <source>Nothing has been written to the shared memory segment yet.</source>
         <translation>共享内存段中还没有写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="166"/>
+        <location filename="../segment_format.py" line="175"/>
         <source>The shared memory segment does not hold a text: its length field (%1) is an odd number of bytes.</source>
         <translation>共享内存段中不是文本：其长度字段（%1）是奇数个字节。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="169"/>
+        <location filename="../segment_format.py" line="178"/>
         <source>The shared memory segment does not hold a whole text: its length field says %1 bytes, but only %2 follow it.</source>
         <translation>共享内存段中不是完整的文本：长度字段为 %1 字节，但其后只有 %2 字节。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="172"/>
+        <location filename="../segment_format.py" line="181"/>
         <source>The shared memory segment does not hold just a text: %1 bytes follow it.</source>
         <translation>共享内存段中不只有文本：文本之后还有 %1 字节。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="175"/>
+        <location filename="../segment_format.py" line="184"/>
         <source>The shared memory segment does not hold valid UTF-16 text.</source>
         <translation>共享内存段中不是有效的 UTF-16 文本。</translation>
     </message>
@@ -505,17 +620,17 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
 <context>
     <name>Widget_PA</name>
     <message>
-        <location filename="../../process_a.py" line="33"/>
+        <location filename="../../process_a.py" line="37"/>
         <source>Key: %1</source>
         <translation>键：%1</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="46"/>
+        <location filename="../../process_a.py" line="50"/>
         <source>Unable to detach from shared memory: %1</source>
         <translation>无法与共享内存分离：%1</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="72"/>
+        <location filename="../../process_a.py" line="78"/>
         <source>Wrote %1 bytes to shared memory (key %2).</source>
         <translation>已将 %1 字节写入共享内存（键 %2）。</translation>
     </message>
@@ -530,37 +645,37 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>写入共享内存</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="104"/>
+        <location filename="../../process_a.py" line="115"/>
         <source>Write &lt;text&gt; at start-up.</source>
         <translation>启动时写入 &lt;文本&gt;。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="104"/>
+        <location filename="../../process_a.py" line="115"/>
         <source>text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="106"/>
+        <location filename="../../process_a.py" line="117"/>
         <source>Write the contents of &lt;file&gt; (UTF-8, taken byte for byte) at start-up; - reads standard input.</source>
         <translation>启动时写入 &lt;文件&gt; 的内容（UTF-8，逐字节读取）；- 表示读取标准输入。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="110"/>
+        <location filename="../../process_a.py" line="121"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="110"/>
+        <location filename="../../process_a.py" line="121"/>
         <source>Write the image in &lt;file&gt; (PNG, JPEG, XPM, or any format Qt reads) at start-up, as Qt&apos;s Shared Memory example does.</source>
         <translation>启动时写入 &lt;文件&gt; 中的图像（PNG、JPEG、XPM 或 Qt 能读取的任何格式），与 Qt 的 Shared Memory 示例的做法相同。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="118"/>
+        <location filename="../../process_a.py" line="129"/>
         <source>Give either --text or --text-file, not both.</source>
         <translation>请只给出 --text 或 --text-file 其中之一，不要同时给出。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="120"/>
+        <location filename="../../process_a.py" line="131"/>
         <source>Give either --image or a text, not both.</source>
         <translation>请只给出 --image 或文本其中之一，不要同时给出。</translation>
     </message>
@@ -575,15 +690,20 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>从文件加载图像...</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="97"/>
+        <location filename="../../process_a.py" line="108"/>
         <source>Process A: shares the text typed into its window through shared memory, for as long as it runs; process B reads it. It shares an image as Qt&apos;s Shared Memory example does too: &quot;Load Image From File...&quot;, a dropped file or --image. With --text, --text-file or --image it writes at start-up and prints &quot;written N bytes&quot;, or says why and exits 1.</source>
         <translation>进程 A:在运行期间通过共享内存共享窗口中输入的文本;进程 B 读取它。它也像 Qt 的共享内存示例那样共享图片:“从文件加载图像...”按钮、拖放的文件或 --image。使用 --text、--text-file 或 --image 时,它在启动时写入并打印 &quot;written N bytes&quot;,否则说明原因并以状态 1 退出。</translation>
+    </message>
+    <message>
+        <location filename="../../process_a.py" line="81"/>
+        <source>Wrote %1 bytes to shared memory (key %2), but not under Qt 6&apos;s native key: %3</source>
+        <translation>已向共享内存写入 %1 字节（键 %2），但未写入 Qt 6 的原生键：%3</translation>
     </message>
 </context>
 <context>
     <name>Widget_PB</name>
     <message>
-        <location filename="../../process_b.py" line="42"/>
+        <location filename="../../process_b.py" line="81"/>
         <source>Unable to attach to shared memory segment.</source>
         <translation>无法连接到共享内存段。</translation>
     </message>
@@ -598,42 +718,42 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>从共享内存读取</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="99"/>
+        <location filename="../../process_b.py" line="112"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="105"/>
+        <location filename="../../process_b.py" line="118"/>
         <source>Give either --print or --save-image, not both.</source>
         <translation>请只给出 --print 或 --save-image 其中之一，不要同时给出。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="107"/>
+        <location filename="../../process_b.py" line="120"/>
         <source>The file name for --save-image must not be empty.</source>
         <translation>--save-image 的文件名不能为空。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="118"/>
+        <location filename="../../process_b.py" line="131"/>
         <source>The text was not written whole: standard output was closed.</source>
         <translation>文本未能完整写出：标准输出已关闭。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="124"/>
+        <location filename="../../process_b.py" line="137"/>
         <source>Cannot save the image to %1: %2</source>
         <translation>无法将图像保存到 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="92"/>
+        <location filename="../../process_b.py" line="105"/>
         <source>Process B: shows the text or image that process A shares. --print and --save-image read once with no window, and exit 1, saying why, if they cannot.</source>
         <translation>进程 B:显示进程 A 共享的文本或图片。--print 和 --save-image 不打开窗口,只读取一次;无法读取时说明原因并以状态 1 退出。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="97"/>
+        <location filename="../../process_b.py" line="110"/>
         <source>Write the text to standard output (UTF-8, exactly) and exit.</source>
         <translation>将文本原样写到标准输出(UTF-8)后退出。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="99"/>
+        <location filename="../../process_b.py" line="112"/>
         <source>Save the image to &lt;file&gt; as PNG, pixel for pixel, and exit.</source>
         <translation>将图片逐像素保存为 PNG 文件 &lt;file&gt; 后退出。</translation>
     </message>
