@@ -573,18 +573,8 @@ class PosixSharedMemory(QObject):
         """Linux: the os.stat() of the semaphore file mapped at `handle`,
         False if its name now names another file; None where this cannot be
         told (no /proc, or another system: there a semaphore has no file)."""
-        try:
-            with open("/proc/self/maps") as maps:
-                for line in maps:
-                    fields = line.split()
-                    start, end = (int(value, 16) for value in fields[0].split("-"))
-                    if start <= handle < end:
-                        mapped = (int(fields[3].split(":")[0], 16),
-                                  int(fields[3].split(":")[1], 16), int(fields[4]))
-                        break
-                else:
-                    return None
-        except (OSError, ValueError, IndexError):
+        mapped = _mappedFile(handle)
+        if mapped is None:
             return None
         try:
             status = os.lstat(self.semaphorePath())
@@ -876,6 +866,26 @@ class PosixSharedMemory(QObject):
         except OSError:
             return False
         return True
+
+
+def _mappedFile(address):
+    """Linux: (major, minor, inode) of the file mapped whole at `address` (a
+    semaphore: one page), or None where this cannot be told."""
+    page = _backend().mmap.PAGESIZE
+    try:  # one stat() of the mapping's own entry...
+        status = os.stat("/proc/self/map_files/{:x}-{:x}".format(address, address + page))
+        return os.major(status.st_dev), os.minor(status.st_dev), status.st_ino
+    except OSError:
+        pass
+    try:  # ...or its line in the table of mappings (kernels before 4.3 refuse the above)
+        with open("/proc/self/maps") as maps:
+            table = "\n" + maps.read()
+        start = table.index("\n{:08x}-".format(address)) + 1
+        fields = table[start:table.index("\n", start)].split()
+        device = fields[3].split(":")
+        return int(device[0], 16), int(device[1], 16), int(fields[4])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _releaseOrphan(state):
