@@ -263,20 +263,8 @@ def posixPaths(key):
     return [os.path.join("/dev/shm", name), os.path.join("/dev/shm", "sem." + name)]
 
 
-@pytest.fixture(scope="session")
-def pyside6():
-    """The Python that runs the Qt 6 peers (tests/helpers/qt6_*.py): this
-    one, when PySide6 imports in a process of its own (never beside PyQt5)."""
-    probe = subprocess.run([sys.executable, "-c", "import PySide6.QtWidgets"],
-                           capture_output=True, text=True)
-    if probe.returncode != 0:
-        lines = probe.stderr.strip().splitlines() or [""]
-        missingPeer("PySide6 not installed (pip install PySide6-Essentials): " + lines[-1])
-    return sys.executable
-
-
 @pytest.fixture
-def qt6(pyside6, ipc):
+def qt6(qt6Python, ipc):
     """Starts the Qt 6 peers: qt6.example(key, mode, ...) runs
     tests/helpers/qt6_shared_memory_example.py, qt6.blog(...)
     tests/helpers/qt6_blog_widgets.py; both through the ipc fixture, which
@@ -284,7 +272,7 @@ def qt6(pyside6, ipc):
     class Qt6:
         def start(self, helper, *args, **kwargs):
             kwargs.setdefault("stdin", subprocess.PIPE)
-            return ipc.processes.start([pyside6, os.path.join(HELPERS, helper)]
+            return ipc.processes.start([qt6Python, os.path.join(HELPERS, helper)]
                                        + [str(a) for a in args], **kwargs)
 
         def example(self, key, *args, **kwargs):

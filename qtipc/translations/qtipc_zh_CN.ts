@@ -227,7 +227,7 @@
         <translation>此处名称最多 %1 字节（%2）。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="613"/>
+        <location filename="../posix_shared_memory.py" line="603"/>
         <source>%1 of %2 failed: %3</source>
         <translation>对 %2 执行 %1 失败：%3</translation>
     </message>
@@ -242,7 +242,7 @@
         <translation>已拒绝%2的 %1：其权限 %3 允许其他用户读写（Qt 创建的是 0600）；未读取也未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="704"/>
+        <location filename="../posix_shared_memory.py" line="694"/>
         <source>Cannot create %1 of %2 bytes: the size must be at least 1 byte.</source>
         <translation>无法创建 %2 字节的 %1：大小至少为 1 字节。</translation>
     </message>
@@ -272,22 +272,22 @@
         <translation>%1 在打开期间不断被替换。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="626"/>
+        <location filename="../posix_shared_memory.py" line="616"/>
         <source>Waiting for the lock of %1, held by another process.</source>
         <translation>正在等待 %1 的锁，该锁由另一个进程持有。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="631"/>
+        <location filename="../posix_shared_memory.py" line="621"/>
         <source>Stopped waiting for the lock of %1, held by another process.</source>
         <translation>已停止等待 %1 的锁，该锁由另一个进程持有。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="750"/>
+        <location filename="../posix_shared_memory.py" line="740"/>
         <source>%1 kept being replaced while it was written.</source>
         <translation>%1 在写入期间不断被替换。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="794"/>
+        <location filename="../posix_shared_memory.py" line="784"/>
         <source>Nothing was read: the program is quitting.</source>
         <translation>未读取任何内容：程序正在退出。</translation>
     </message>
@@ -358,37 +358,37 @@
         <translation>共享内存段中是文本，不是图像；请用 --print 读取。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="128"/>
+        <location filename="../segment_format.py" line="146"/>
         <source>The shared memory segment holds neither a text nor an image: it starts as Qt writes an image, but no PNG follows.</source>
         <translation>共享内存段中既不是文本也不是图像：其开头与 Qt 写入的图像相同，但后面没有 PNG 数据。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="168"/>
+        <location filename="../segment_format.py" line="186"/>
         <source>The shared memory segment is too small (%1 bytes) to hold a text.</source>
         <translation>共享内存段太小（%1 字节），容纳不下文本。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="170"/>
+        <location filename="../segment_format.py" line="188"/>
         <source>Nothing has been written to the shared memory segment yet.</source>
         <translation>共享内存段中还没有写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="175"/>
+        <location filename="../segment_format.py" line="193"/>
         <source>The shared memory segment does not hold a text: its length field (%1) is an odd number of bytes.</source>
         <translation>共享内存段中不是文本：其长度字段（%1）是奇数个字节。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="178"/>
+        <location filename="../segment_format.py" line="196"/>
         <source>The shared memory segment does not hold a whole text: its length field says %1 bytes, but only %2 follow it.</source>
         <translation>共享内存段中不是完整的文本：长度字段为 %1 字节，但其后只有 %2 字节。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="181"/>
+        <location filename="../segment_format.py" line="199"/>
         <source>The shared memory segment does not hold just a text: %1 bytes follow it.</source>
         <translation>共享内存段中不只有文本：文本之后还有 %1 字节。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="184"/>
+        <location filename="../segment_format.py" line="202"/>
         <source>The shared memory segment does not hold valid UTF-16 text.</source>
         <translation>共享内存段中不是有效的 UTF-16 文本。</translation>
     </message>
