@@ -37,6 +37,7 @@ class Client(QDialog):
         self.hostLineEdit.textChanged.connect(self.enableGetFortuneButton)
         self.getFortuneButton.clicked.connect(self.requestNewFortune)
         self.socket.readyRead.connect(self.readFortune)
+        self.socket.disconnected.connect(self.serverClosed)
         self.socket.errorOccurred.connect(self.displayError)
         self.replyTimer.timeout.connect(self.replyTimedOut)
 
@@ -91,11 +92,8 @@ class Client(QDialog):
     # 发生错误时,进行错误处理 (Handle an error)
     @pyqtSlot(QLocalSocket.LocalSocketError)
     def displayError(self, socketError):
-        if self.reply is None:
-            return  # not this request's
-        if socketError == QLocalSocket.PeerClosedError:
-            self.reply.serverClosed()  # a reply's normal end: readFortune() judges it
-            return self.readFortune()
+        if self.reply is None or socketError == QLocalSocket.PeerClosedError:
+            return  # not this request's; or the reply's normal end (serverClosed())
         self.finishRequest()
         if socketError == QLocalSocket.ServerNotFoundError:
             self.displayProblem(self.tr("The host was not found. Please check the "
@@ -112,6 +110,13 @@ class Client(QDialog):
     @pyqtSlot()
     def enableGetFortuneButton(self):
         self.getFortuneButton.setEnabled(bool(self.hostLineEdit.text()) and self.reply is None)
+
+    @pyqtSlot()
+    def serverClosed(self):
+        # Every server closes after its reply: what it sent is all there is.
+        if self.reply is not None:
+            self.reply.serverClosed()
+            self.readFortune()
 
     @pyqtSlot()
     def replyTimedOut(self):

@@ -76,10 +76,12 @@ class Widget_PB(ImageShowing, QWidget):
         key of the same name holds, where the legacy key has no segment: Qt
         6.6+'s Shared Memory example writes there. None when neither has
         one, or it cannot be read; errorString() says why."""
-        data = self.m_qt6Memory.read()
+        legacyMissing = self.m_sharedMemory.isMissing()  # not there, not unreadable
+        data = self.m_qt6Memory.read() if legacyMissing else None
         if data is None:
-            self.showError(self.tr("Unable to attach to shared memory segment.")
-                           if self.m_qt6Memory.isMissing() else self.m_qt6Memory.errorString())
+            self.showError(self.m_qt6Memory.errorString() if legacyMissing and not
+                           self.m_qt6Memory.isMissing() else
+                           self.tr("Unable to attach to shared memory segment."))
             return None
         result = readFromBytes(read, data)
         if result is None:

@@ -2,10 +2,11 @@
 
 Every generation of Qt's C++ fortune server frames the fortune (a QString)
 differently; all of them close the connection after one reply. LAYOUTS maps
-each layout's name to how it is framed (fortune_server.py writes each with
-QDataStream, as the C++ servers do), and `FortuneReply` recognises which one
-a reply is in, from the bytes alone, and whether it is exactly one whole
-fortune.
+each layout's name to how it is framed; LATER_FRAMINGS writes the layouts
+after the blog's with QDataStream, as those C++ servers do (the blog's own
+lines stand in fortune_server.py's sendFortune); and `FortuneReply`
+recognises which layout a reply is in, from the bytes alone, and whether it
+is exactly one whole fortune.
 """
 
 from PyQt5.QtCore import QByteArray, QCoreApplication, QDataStream, QIODevice

@@ -48,7 +48,7 @@ class SharedMemory(QSharedMemory):
     # segment, and for a key file another process is replacing.
     READER_WAIT_MS = 5000
     KEY_FILE_WAIT_MS = 200
-    POLL_MS = 1
+    POLL_MS = 10
     LOCK_POLL_MS = 10
 
     # What a step is waiting for, or did, for the program to say.
@@ -61,6 +61,7 @@ class SharedMemory(QSharedMemory):
         self.m_lockHolder = 0
         self.m_created = False
         self.m_left = False  # left without the lock: this object is done
+        self.m_missing = False
         self.m_errorString = ""
 
     def errorString(self):
@@ -197,14 +198,23 @@ class SharedMemory(QSharedMemory):
     def attachToWritten(self, mode=QSharedMemory.ReadOnly):
         """attach(mode), once the lock is free (attach() takes it). Where Qt
         keeps key files, a key nobody has written is refused at once:
-        attach() would make a lock semaphore and key file for it."""
-        self.m_errorString = ""
+        attach() would make a lock semaphore and key file for it. False
+        with isMissing() when no segment is there."""
+        self.m_errorString, self.m_missing = "", False
         if systemV() is not None and not os.path.exists(self.nativeKey()):
+            self.m_missing = True
             return False
         if not self.waitUntilLockFree():
             self.notice.emit(self.errorString())  # said before the caller's "unable to attach"
             return False
-        return self.recordingLock(lambda: self.attach(mode))
+        attached = self.recordingLock(lambda: self.attach(mode))
+        self.m_missing = not attached and self.error() == QSharedMemory.NotFound
+        return attached
+
+    def isMissing(self):
+        """True when the last attachToWritten() found no segment under the
+        key (not one that is there but could not be attached)."""
+        return self.m_missing
 
     def recordingLock(self, call):
         sysv = systemV()
@@ -286,13 +296,13 @@ class SharedMemory(QSharedMemory):
 
     def detachWhenFree(self):
         """detach() (which takes the lock) once the lock is free, tried again
-        for a moment if it fails. If the application quits while another
-        process holds the lock, leaves the segment without it (leave())."""
+        for a moment if it fails; False when the application is told to quit
+        first (leave() then leaves the segment without the lock)."""
         self.m_errorString = ""
         if self.m_left or not self.isAttached():
             return False
         if not self.waitUntilLockFree():
-            return self.leaveWithoutLock()
+            return False  # told to quit meanwhile: errorString() says so
         deadline = QDeadlineTimer(self.KEY_FILE_WAIT_MS)
         while not (self.detach() or not self.isAttached()):
             if deadline.hasExpired() or not waitWithEvents(self.POLL_MS):
@@ -301,7 +311,7 @@ class SharedMemory(QSharedMemory):
 
     def detachAtQuit(self):
         stopWaiting()
-        self.detachWhenFree()
+        self.leave()
 
     def leave(self):
         """detachWhenFree() for a window that closes as its program ends:
@@ -311,7 +321,9 @@ class SharedMemory(QSharedMemory):
                 and sysv.lockHolder(self.key()) not in (0, os.getpid()):
             self.m_lockHolder = sysv.lockHolder(self.key())
             return self.leaveWithoutLock()
-        return self.detachWhenFree()
+        if not self.detachWhenFree() and self.isAttached() and not self.m_left:
+            return self.leaveWithoutLock()  # its holder took the lock meanwhile
+        return not self.isAttached() or self.m_left
 
     def leaveWithoutLock(self):
         """Leaves the segment without QSharedMemory's detach(), which would

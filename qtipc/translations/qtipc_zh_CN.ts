@@ -4,17 +4,17 @@
 <context>
     <name>Client</name>
     <message>
-        <location filename="../../fortune_client.py" line="101"/>
+        <location filename="../../fortune_client.py" line="99"/>
         <source>The host was not found. Please check the host name and port settings.</source>
         <translation>找不到主机。请检查主机名和端口设置。</translation>
     </message>
     <message>
-        <location filename="../../fortune_client.py" line="104"/>
+        <location filename="../../fortune_client.py" line="102"/>
         <source>The connection was refused by the peer. Make sure the fortune server is running, and check that the host name and port settings are correct.</source>
         <translation>连接被对方拒绝。请确认 Fortune 服务器正在运行，并检查主机名和端口设置是否正确。</translation>
     </message>
     <message>
-        <location filename="../../fortune_client.py" line="109"/>
+        <location filename="../../fortune_client.py" line="107"/>
         <source>The following error occurred: %1.</source>
         <translation>发生以下错误：%1。</translation>
     </message>
@@ -44,12 +44,12 @@
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../fortune_client.py" line="139"/>
+        <location filename="../../fortune_client.py" line="144"/>
         <source>Local Fortune client: fetches a fortune from a Local Fortune server.</source>
         <translation>Local Fortune 客户端：从 Local Fortune 服务器获取一条签语。</translation>
     </message>
     <message>
-        <location filename="../../fortune_client.py" line="141"/>
+        <location filename="../../fortune_client.py" line="146"/>
         <source>Server name to start with (default %1).</source>
         <translation>启动时使用的服务器名称（默认为 %1）。</translation>
     </message>
@@ -57,27 +57,27 @@
 <context>
     <name>FortuneReply</name>
     <message>
-        <location filename="../fortune_wire.py" line="214"/>
+        <location filename="../fortune_wire.py" line="215"/>
         <source>The server closed the connection after %1 bytes, before a whole fortune had arrived.</source>
         <translation>服务器在发送 %1 字节后关闭了连接，完整的签语尚未到达。</translation>
     </message>
     <message>
-        <location filename="../fortune_wire.py" line="217"/>
+        <location filename="../fortune_wire.py" line="218"/>
         <source>The server did not send a fortune within %1 seconds.</source>
         <translation>服务器在 %1 秒内没有发送签语。</translation>
     </message>
     <message>
-        <location filename="../fortune_wire.py" line="220"/>
+        <location filename="../fortune_wire.py" line="221"/>
         <source>The server sent %1 bytes, not a whole fortune, and then nothing for %2 seconds.</source>
         <translation>服务器发送了 %1 字节（不是一条完整的签语），之后 %2 秒内再无数据。</translation>
     </message>
     <message>
-        <location filename="../fortune_wire.py" line="224"/>
+        <location filename="../fortune_wire.py" line="225"/>
         <source>The server&apos;s reply is longer than %1 bytes; no fortune is that long.</source>
         <translation>服务器的回复超过 %1 字节；没有这么长的签语。</translation>
     </message>
     <message>
-        <location filename="../fortune_wire.py" line="227"/>
+        <location filename="../fortune_wire.py" line="228"/>
         <source>The server&apos;s reply is not a fortune in any known format (%1 bytes, starting %2).</source>
         <translation>服务器的回复不是任何已知格式的签语（%1 字节，开头为 %2）。</translation>
     </message>
@@ -557,62 +557,62 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>此版本的 Qt 不使用 System V IPC</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="84"/>
+        <location filename="../shared_memory.py" line="85"/>
         <source>no /proc/sysvipc</source>
         <translation>没有 /proc/sysvipc</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="166"/>
+        <location filename="../shared_memory.py" line="167"/>
         <source>Unable to create shared memory segment: %1</source>
         <translation>无法创建共享内存段：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="126"/>
+        <location filename="../shared_memory.py" line="127"/>
         <source>Another process (pid %1) is sharing memory under the key %2; nothing was written.</source>
         <translation>另一个进程（pid %1）正在以键 %2 共享内存；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="150"/>
+        <location filename="../shared_memory.py" line="151"/>
         <source>Unable to remove the shared memory segment left by process %1: %2</source>
         <translation>无法删除进程 %1 遗留的共享内存段：%2</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="134"/>
+        <location filename="../shared_memory.py" line="135"/>
         <source>The previous shared memory segment is still in use by %1 process(es); nothing was written.</source>
         <translation>上一个共享内存段仍被 %1 个进程使用；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="169"/>
+        <location filename="../shared_memory.py" line="170"/>
         <source>Shared memory under the key %1 is in use (by another process A, by a reader still attached, or left by a writer that crashed: this system cannot tell which: %2); nothing was written.</source>
         <translation>键 %1 下的共享内存正被占用（可能是另一个进程 A、仍处于连接状态的读取进程，或崩溃的写入进程所遗留；本系统无法分辨是哪一种：%2）；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="234"/>
+        <location filename="../shared_memory.py" line="244"/>
         <source>Waiting for the shared memory lock, held by process %1.</source>
         <translation>正在等待共享内存锁，该锁由进程 %1 持有。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="242"/>
+        <location filename="../shared_memory.py" line="252"/>
         <source>Stopped waiting for the readers of the previous shared memory segment; nothing was written.</source>
         <translation>已停止等待上一个共享内存段的读取进程；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="244"/>
+        <location filename="../shared_memory.py" line="254"/>
         <source>Stopped waiting for the shared memory lock held by process %1.</source>
         <translation>已停止等待进程 %1 持有的共享内存锁。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="257"/>
+        <location filename="../shared_memory.py" line="267"/>
         <source>Unable to lock shared memory: %1</source>
         <translation>无法锁定共享内存：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="335"/>
+        <location filename="../shared_memory.py" line="347"/>
         <source>Left the shared memory segment without the lock, which process %1 holds.</source>
         <translation>未取得锁即离开了共享内存段（锁由进程 %1 持有）。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="183"/>
+        <location filename="../shared_memory.py" line="184"/>
         <source>%1. The segment needs %2 bytes. %3</source>
         <translation>%1。该共享内存段需要 %2 字节。%3</translation>
     </message>
@@ -703,7 +703,7 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
 <context>
     <name>Widget_PB</name>
     <message>
-        <location filename="../../process_b.py" line="81"/>
+        <location filename="../../process_b.py" line="82"/>
         <source>Unable to attach to shared memory segment.</source>
         <translation>无法连接到共享内存段。</translation>
     </message>
@@ -718,42 +718,42 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>从共享内存读取</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="112"/>
+        <location filename="../../process_b.py" line="114"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="118"/>
+        <location filename="../../process_b.py" line="120"/>
         <source>Give either --print or --save-image, not both.</source>
         <translation>请只给出 --print 或 --save-image 其中之一，不要同时给出。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="120"/>
+        <location filename="../../process_b.py" line="122"/>
         <source>The file name for --save-image must not be empty.</source>
         <translation>--save-image 的文件名不能为空。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="131"/>
+        <location filename="../../process_b.py" line="133"/>
         <source>The text was not written whole: standard output was closed.</source>
         <translation>文本未能完整写出：标准输出已关闭。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="137"/>
+        <location filename="../../process_b.py" line="139"/>
         <source>Cannot save the image to %1: %2</source>
         <translation>无法将图像保存到 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="105"/>
+        <location filename="../../process_b.py" line="107"/>
         <source>Process B: shows the text or image that process A shares. --print and --save-image read once with no window, and exit 1, saying why, if they cannot.</source>
         <translation>进程 B:显示进程 A 共享的文本或图片。--print 和 --save-image 不打开窗口,只读取一次;无法读取时说明原因并以状态 1 退出。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="110"/>
+        <location filename="../../process_b.py" line="112"/>
         <source>Write the text to standard output (UTF-8, exactly) and exit.</source>
         <translation>将文本原样写到标准输出(UTF-8)后退出。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="112"/>
+        <location filename="../../process_b.py" line="114"/>
         <source>Save the image to &lt;file&gt; as PNG, pixel for pixel, and exit.</source>
         <translation>将图片逐像素保存为 PNG 文件 &lt;file&gt; 后退出。</translation>
     </message>
