@@ -12,7 +12,6 @@ from PyQt5.QtGui import QImage, QImageReader, QPixmap
 from PyQt5.QtWidgets import QFileDialog, QWidget
 
 from qtipc import arg
-from qtipc.program import printError
 from qtipc.system_limits import SegmentSizeLimit
 
 # What `out << image` writes first (QDataStream version 5 and later): the
@@ -286,7 +285,7 @@ class ImageShowing:
         """The image in the segment (attach, lock, in >> image, unlock,
         detach); None when there is none, and errorString() says why."""
         self.m_errorString = ""
-        self.m_sharedMemory = self.m_sharedMemory.renewed(self, printError)
+        self.m_sharedMemory = self.m_sharedMemory.renewed(self)
         self.m_sharedMemory.setKey(self.m_key)
         if not self.m_sharedMemory.attachToWritten():
             return self.readQt6Memory(self.m_format.readImage)  # none under the legacy key

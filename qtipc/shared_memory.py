@@ -54,8 +54,13 @@ class SharedMemory(QSharedMemory):
     # What a step is waiting for, or did, for the program to say.
     notice = pyqtSignal(str)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, notice=None):
+        """`notice`, if given, is connected to the signal of the same name,
+        here and in every renewed() object."""
         super().__init__(parent)
+        self.m_noticeSlot = notice
+        if notice is not None:
+            self.notice.connect(notice)
         self.m_segmentId = None  # of the last segment created (System V)
         self.m_madeLock = None  # the lock's key file, if this object may have made it
         self.m_lockHolder = 0
@@ -350,16 +355,14 @@ class SharedMemory(QSharedMemory):
         sip.transferto(self, None)
         return True
 
-    def renewed(self, owner, notice):
-        """A new SharedMemory for the next read, its `notice` connected to
-        `notice`. Qt 5 lets the object that made the lock's semaphore delete
-        it when it attaches again or is destroyed, which would take the lock
-        from under a writer; so each read gets a new object, and one that
-        may have made the lock is kept as long as `owner`."""
+    def renewed(self, owner):
+        """A new SharedMemory for the next read, with the same notice slot.
+        Qt 5 lets the object that made the lock's semaphore delete it when
+        it attaches again or is destroyed, which would take the lock from
+        under a writer; so each read gets a new object, and one that may
+        have made the lock is kept as long as `owner`."""
         sysv = systemV()
         if sysv is not None and self.m_madeLock is not None \
                 and sysv.fileIdentity(sysv.semaphoreKeyFile(self.key())) == self.m_madeLock:
             self.setParent(owner)
-        renewed = SharedMemory()
-        renewed.notice.connect(notice)
-        return renewed
+        return SharedMemory(notice=self.m_noticeSlot)

@@ -85,17 +85,17 @@
 <context>
     <name>ImageReader</name>
     <message>
-        <location filename="../images.py" line="133"/>
+        <location filename="../images.py" line="132"/>
         <source>The shared memory segment holds a damaged image: it starts as Qt writes an image, but its PNG cannot be read.</source>
         <translation>共享内存段中的图像已损坏：其开头与 Qt 写入的图像相同，但其中的 PNG 无法读取。</translation>
     </message>
     <message>
-        <location filename="../images.py" line="174"/>
+        <location filename="../images.py" line="173"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../images.py" line="177"/>
+        <location filename="../images.py" line="176"/>
         <source>Selected file is not an image, please select another.</source>
         <translation>所选文件不是图像，请选择其他文件。</translation>
     </message>
@@ -103,7 +103,7 @@
 <context>
     <name>ImageSharing</name>
     <message>
-        <location filename="../images.py" line="274"/>
+        <location filename="../images.py" line="273"/>
         <source>Images (*.png *.xpm *.jpg)</source>
         <translation>图像 (*.png *.xpm *.jpg)</translation>
     </message>
@@ -111,17 +111,17 @@
 <context>
     <name>ImageSizeLimit</name>
     <message>
-        <location filename="../images.py" line="92"/>
+        <location filename="../images.py" line="91"/>
         <source>The image in %1</source>
         <translation>%1 中的图像</translation>
     </message>
     <message>
-        <location filename="../images.py" line="111"/>
+        <location filename="../images.py" line="110"/>
         <source>The image in the shared memory segment</source>
         <translation>共享内存段中的图像</translation>
     </message>
     <message>
-        <location filename="../images.py" line="124"/>
+        <location filename="../images.py" line="123"/>
         <source>%1 is %2x%3 pixels: decoded, it would take %4 bytes, more than the limit of %5 MB. It was not read. QT_IMAGEIO_MAXALLOC sets the limit in MB (0: no limit), as in Qt 6.</source>
         <translation>%1为 %2x%3 像素：解码后需要 %4 字节，超过 %5 MB 的上限，未读取。QT_IMAGEIO_MAXALLOC 以 MB 为单位设置该上限（0 表示不限），与 Qt 6 相同。</translation>
     </message>
@@ -557,62 +557,62 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>此版本的 Qt 不使用 System V IPC</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="85"/>
+        <location filename="../shared_memory.py" line="90"/>
         <source>no /proc/sysvipc</source>
         <translation>没有 /proc/sysvipc</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="167"/>
+        <location filename="../shared_memory.py" line="172"/>
         <source>Unable to create shared memory segment: %1</source>
         <translation>无法创建共享内存段：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="127"/>
+        <location filename="../shared_memory.py" line="132"/>
         <source>Another process (pid %1) is sharing memory under the key %2; nothing was written.</source>
         <translation>另一个进程（pid %1）正在以键 %2 共享内存；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="151"/>
+        <location filename="../shared_memory.py" line="156"/>
         <source>Unable to remove the shared memory segment left by process %1: %2</source>
         <translation>无法删除进程 %1 遗留的共享内存段：%2</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="135"/>
+        <location filename="../shared_memory.py" line="140"/>
         <source>The previous shared memory segment is still in use by %1 process(es); nothing was written.</source>
         <translation>上一个共享内存段仍被 %1 个进程使用；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="170"/>
+        <location filename="../shared_memory.py" line="175"/>
         <source>Shared memory under the key %1 is in use (by another process A, by a reader still attached, or left by a writer that crashed: this system cannot tell which: %2); nothing was written.</source>
         <translation>键 %1 下的共享内存正被占用（可能是另一个进程 A、仍处于连接状态的读取进程，或崩溃的写入进程所遗留；本系统无法分辨是哪一种：%2）；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="244"/>
+        <location filename="../shared_memory.py" line="249"/>
         <source>Waiting for the shared memory lock, held by process %1.</source>
         <translation>正在等待共享内存锁，该锁由进程 %1 持有。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="252"/>
+        <location filename="../shared_memory.py" line="257"/>
         <source>Stopped waiting for the readers of the previous shared memory segment; nothing was written.</source>
         <translation>已停止等待上一个共享内存段的读取进程；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="254"/>
+        <location filename="../shared_memory.py" line="259"/>
         <source>Stopped waiting for the shared memory lock held by process %1.</source>
         <translation>已停止等待进程 %1 持有的共享内存锁。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="267"/>
+        <location filename="../shared_memory.py" line="272"/>
         <source>Unable to lock shared memory: %1</source>
         <translation>无法锁定共享内存：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="347"/>
+        <location filename="../shared_memory.py" line="352"/>
         <source>Left the shared memory segment without the lock, which process %1 holds.</source>
         <translation>未取得锁即离开了共享内存段（锁由进程 %1 持有）。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="184"/>
+        <location filename="../shared_memory.py" line="189"/>
         <source>%1. The segment needs %2 bytes. %3</source>
         <translation>%1。该共享内存段需要 %2 字节。%3</translation>
     </message>
