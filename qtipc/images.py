@@ -80,9 +80,6 @@ class ImageSizeLimit:
         self.m_megabytes = allocationLimitMegabytes() if megabytes is None else megabytes
         self.m_errorString = ""
 
-    def megabytes(self):
-        return self.m_megabytes
-
     def errorString(self):
         return self.m_errorString
 

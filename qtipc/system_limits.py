@@ -47,10 +47,6 @@ class SegmentSizeLimit:
         self.m_limit, self.m_setting = systemSegmentLimit()
         self.m_errorString = ""
 
-    def limit(self):
-        """The cap in bytes, or None where it cannot be read."""
-        return self.m_limit
-
     def errorString(self):
         return self.m_errorString
 
