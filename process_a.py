@@ -65,19 +65,22 @@ class Widget_PA(ImageSharing, QWidget):
         count = self.m_sharedMemory.copyFrom(buffer)
         # 6、将共享内存解锁 (6. Unlock the shared memory)
         self.m_sharedMemory.unlock()
-        return self.wrote(count, buffer)
+        return self.wrote(count)
 
     @pyqtSlot()
     def on_pushButton_clicked(self):
         self.sendStrToMemory(self.ui.textEdit.toPlainText())
 
-    def wrote(self, count, buffer, image=None):
-        """After a write: the same bytes under Qt 6's native key of the same
-        name too, for Qt 6.6+'s programs (the write stands if that fails)."""
+    def wrote(self, count, image=None, buffer=None):
+        """After a write: an image goes under Qt 6's native key of the same
+        name too, where Qt 6.6+'s Shared Memory example reads it (the write
+        stands if that fails); a text takes away the image left there."""
         self.m_bytesWritten = count
         self.say(arg(self.tr("Wrote %1 bytes to shared memory (key %2)."), count, self.m_key))
         self.ui.imageLabel.setPixmap(thumbnail(image, self.ui.imageLabel.maximumSize()))
-        if available() and not self.m_qt6Memory.publish(buffer.buffer()):
+        if image is None:
+            self.m_qt6Memory.release()
+        elif available() and not self.m_qt6Memory.publish(buffer.buffer()):
             self.showError(arg(self.tr("Wrote %1 bytes to shared memory (key %2), but not under "
                                        "Qt 6's native key: %3"), count, self.m_key,
                                self.m_qt6Memory.errorString()))

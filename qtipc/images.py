@@ -264,7 +264,7 @@ class ImageSharing:
             return self.showError(self.m_sharedMemory.errorString())
         count = self.m_sharedMemory.copyFrom(buffer)
         self.m_sharedMemory.unlock()
-        return self.wrote(count, buffer, image)
+        return self.wrote(count, image, buffer)
 
     def loadImageFromDialog(self):
         fileName, _ = QFileDialog.getOpenFileName(

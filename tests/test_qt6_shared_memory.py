@@ -21,6 +21,7 @@ from peers import HELPERS, missingPeer
 from qtipc.posix_shared_memory import PosixSharedMemory, available, unavailableReason
 from testbed.oracle import layout
 from testbed.processes import TIMEOUT, readLine
+from testbed.programs import script
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/dev/shm"),
                                 reason="Linux's /dev/shm is where these tests look")
@@ -34,6 +35,11 @@ def patternImage(width=96, height=64):
             image.setPixelColor(x, y, QColor((x * 37 + y) % 256, (y * 53 + x * 3) % 256,
                                              (x * y * 11) % 256, (x * 7 + y * 3) % 256))
     return image
+
+
+def noiseImage(width, height):
+    """Random pixels: their PNG does not compress."""
+    return QImage(os.urandom(width * height * 4), width, height, QImage.Format_ARGB32).copy()
 
 
 def qimageStream(image):
@@ -575,25 +581,50 @@ def test_text_from_the_blogs_widget_on_qt6_read_by_process_b(ipc, qt6, text, suf
     assert writer.wait(TIMEOUT) == 0
 
 
-def test_a_key_no_posix_name_can_hold_still_shares_for_qt5_and_says_so(ipc):
+def test_a_key_no_posix_name_can_hold_still_shares_for_qt5_and_says_so(ipc, tmp_path):
     key = ipc.key("/inner")
-    writer = ipc.startWriter(key, "still shared")
-    assert ipc.read(key)[:2] == (0, b"still shared")
+    image = patternImage(40, 30)
+    writer = startImageWriter(ipc, key, saved(image, tmp_path, "source.png"))
+    target = str(tmp_path / "b.png")
+    status, _, err = saveImage(ipc, key, target)
+    assert status == 0, err
+    assert samePixels(QImage(target), image)
     stop(writer)
     err = writer.stderr.read().decode()
-    assert "Wrote 28 bytes to shared memory (key {}), but not under Qt 6's native key: The " \
-           "key {} cannot name a POSIX shared memory object".format(key, key) in err
+    assert "bytes to shared memory (key {}), but not under Qt 6's native key: The key {} cannot " \
+           "name a POSIX shared memory object".format(key, key) in err
 
 
-def test_text_from_process_a_reaches_process_b_through_qt6s_key_alone(ipc):
+def test_an_image_from_process_a_reaches_process_b_through_qt6s_key_alone(ipc, tmp_path):
     from qtipc.sysv import findSegment, removeWhenDetached
     key = ipc.key()
-    writer = ipc.startWriter(key, "through /dev/shm")
+    image = patternImage(40, 30)
+    writer = startImageWriter(ipc, key, saved(image, tmp_path, "source.png"))
     removeWhenDetached(key)  # the System V segment and its key file gone for readers
-    assert ipc.read(key)[:2] == (0, b"through /dev/shm")
+    target = str(tmp_path / "b.png")
+    status, _, err = saveImage(ipc, key, target)
+    assert status == 0, err
+    assert samePixels(QImage(target), image)
     stop(writer)
     assert findSegment(key) is None and ipc.posixObjects() == []
-    assert ipc.read(key)[:2] == (1, b"")
+    assert saveImage(ipc, key, target)[0] == 1
+
+
+def test_a_text_goes_under_the_legacy_key_alone_and_takes_away_a_shared_image(ipc, qtbot,
+                                                                              tmp_path):
+    # Qt 6.6+'s example reads images under its native key; a text there
+    # would serve nobody, and an image left there would be stale.
+    from process_a import Widget_PA
+    key = ipc.key()
+    widget = ipc.keep(Widget_PA(key))
+    assert widget.sendStrToMemory("a text")
+    assert ipc.posixObjects() == []
+    assert widget.loadFromFile(saved(patternImage(30, 20), tmp_path, "source.png"))
+    assert os.path.exists(objectPath(key))
+    assert widget.sendStrToMemory("another text")
+    assert ipc.posixObjects() == []
+    assert ipc.read(key)[:2] == (0, "another text".encode())
+    widget.close()
 
 
 def test_a_killed_process_a_leaves_posix_objects_the_next_one_takes_over(ipc, qt6, tmp_path):
@@ -624,13 +655,14 @@ def test_process_a_takes_over_a_qt6_leftover_and_removes_it_when_it_quits(ipc, q
     assert ipc.posixObjects() == []
 
 
-def test_process_a_window_closed_leaves_nothing_in_dev_shm(ipc, qtbot):
+def test_process_a_window_closed_leaves_nothing_in_dev_shm(ipc, qtbot, tmp_path):
     from process_a import Widget_PA
     key = ipc.key()
     widget = ipc.keep(Widget_PA(key))
-    assert widget.sendStrToMemory("one")
-    assert widget.sendStrToMemory("a longer one")
-    assert memory(ipc, key).read() == layout("a longer one")
+    assert widget.loadFromFile(saved(patternImage(30, 20), tmp_path, "one.png"))
+    larger = patternImage(60, 40)
+    assert widget.loadFromFile(saved(larger, tmp_path, "two.png"))
+    assert memory(ipc, key).read() == qimageStream(QImage(str(tmp_path / "two.png")))
     widget.close()
     assert ipc.posixObjects() == []
 
@@ -674,7 +706,7 @@ def test_b_reads_system_v_first_when_both_hold_data(ipc, qt6, tmp_path):
     ipc.qt6LeavesBehind(key)
 
 
-def test_a_full_dev_shm_fails_the_qt6_write_clearly_and_keeps_the_system_v_one(ipc):
+def test_a_full_dev_shm_fails_the_qt6_write_clearly_and_keeps_the_system_v_one(ipc, tmp_path):
     if os.geteuid() != 0 or not shutil.which("unshare"):
         missingPeer("a small /dev/shm of its own needs root and unshare (util-linux)")
     # A private mount namespace whose /dev/shm holds 16 KiB: a write through
@@ -682,12 +714,20 @@ def test_a_full_dev_shm_fails_the_qt6_write_clearly_and_keeps_the_system_v_one(i
     smallDevShm = ("unshare", "--mount", "sh", "-c",
                    'mount -t tmpfs -o size=16k none /dev/shm && exec "$@"', "sh", sys.executable)
     key = ipc.key()
-    text = "x" * 40000
-    writer = ipc.startWriter(key, text, command=smallDevShm)
-    assert ipc.read(key)[:2] == (0, text.encode())
+    image = noiseImage(100, 100)  # noise: its PNG is larger than 16 KiB
+    path = saved(image, tmp_path, "noise.png")
+    size = len(qimageStream(QImage(path)))
+    writer = ipc.processes.start(list(smallDevShm) + [script("process_a.py"), "--key", key,
+                                                      "--image", path],
+                                 stdin=subprocess.DEVNULL)
+    assert readLine(writer) == "written {} bytes\n".format(size)
+    target = str(tmp_path / "b.png")
+    status, _, err = saveImage(ipc, key, target)
+    assert status == 0, err
+    assert samePixels(QImage(target), image)
     stop(writer)
-    assert "but not under Qt 6's native key: Cannot create /dev/shm/{} of 80004 bytes: No " \
-           "space left on device".format(key) in writer.stderr.read().decode()
+    assert "but not under Qt 6's native key: Cannot create /dev/shm/{} of {} bytes: No " \
+           "space left on device".format(key, size) in writer.stderr.read().decode()
 
 
 def test_without_ctypes_a_and_b_share_as_before_and_say_nothing_of_qt6(ipc):

@@ -85,17 +85,17 @@
 <context>
     <name>ImageReader</name>
     <message>
-        <location filename="../images.py" line="132"/>
+        <location filename="../images.py" line="129"/>
         <source>The shared memory segment holds a damaged image: it starts as Qt writes an image, but its PNG cannot be read.</source>
         <translation>共享内存段中的图像已损坏：其开头与 Qt 写入的图像相同，但其中的 PNG 无法读取。</translation>
     </message>
     <message>
-        <location filename="../images.py" line="173"/>
+        <location filename="../images.py" line="170"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../images.py" line="176"/>
+        <location filename="../images.py" line="173"/>
         <source>Selected file is not an image, please select another.</source>
         <translation>所选文件不是图像，请选择其他文件。</translation>
     </message>
@@ -103,7 +103,7 @@
 <context>
     <name>ImageSharing</name>
     <message>
-        <location filename="../images.py" line="273"/>
+        <location filename="../images.py" line="270"/>
         <source>Images (*.png *.xpm *.jpg)</source>
         <translation>图像 (*.png *.xpm *.jpg)</translation>
     </message>
@@ -111,17 +111,17 @@
 <context>
     <name>ImageSizeLimit</name>
     <message>
-        <location filename="../images.py" line="91"/>
+        <location filename="../images.py" line="88"/>
         <source>The image in %1</source>
         <translation>%1 中的图像</translation>
     </message>
     <message>
-        <location filename="../images.py" line="110"/>
+        <location filename="../images.py" line="107"/>
         <source>The image in the shared memory segment</source>
         <translation>共享内存段中的图像</translation>
     </message>
     <message>
-        <location filename="../images.py" line="123"/>
+        <location filename="../images.py" line="120"/>
         <source>%1 is %2x%3 pixels: decoded, it would take %4 bytes, more than the limit of %5 MB. It was not read. QT_IMAGEIO_MAXALLOC sets the limit in MB (0: no limit), as in Qt 6.</source>
         <translation>%1为 %2x%3 像素：解码后需要 %4 字节，超过 %5 MB 的上限，未读取。QT_IMAGEIO_MAXALLOC 以 MB 为单位设置该上限（0 表示不限），与 Qt 6 相同。</translation>
     </message>
@@ -396,27 +396,27 @@
 <context>
     <name>SegmentSizeLimit</name>
     <message>
-        <location filename="../system_limits.py" line="63"/>
+        <location filename="../system_limits.py" line="59"/>
         <source>The shared memory segment would need %1 bytes; nothing was written. %2</source>
         <translation>共享内存段需要 %1 字节；未写入任何内容。%2</translation>
     </message>
     <message>
-        <location filename="../system_limits.py" line="87"/>
+        <location filename="../system_limits.py" line="83"/>
         <source>To raise it, as root: sysctl -w kernel.shmmax=%1 (and kernel.shmmax = %1 in /etc/sysctl.conf to keep it after a reboot).</source>
         <translation>以 root 身份提高上限：sysctl -w kernel.shmmax=%1（并在 /etc/sysctl.conf 中写入 kernel.shmmax = %1，重启后仍然有效）。</translation>
     </message>
     <message>
-        <location filename="../system_limits.py" line="93"/>
+        <location filename="../system_limits.py" line="89"/>
         <source>To raise it: sudo sysctl -w kern.sysv.shmmax=%1 kern.sysv.shmall=%2 (and the same two settings in /etc/sysctl.conf to keep them after a reboot).</source>
         <translation>提高上限：sudo sysctl -w kern.sysv.shmmax=%1 kern.sysv.shmall=%2（并在 /etc/sysctl.conf 中写入这两项设置，重启后仍然有效）。</translation>
     </message>
     <message>
-        <location filename="../system_limits.py" line="99"/>
+        <location filename="../system_limits.py" line="95"/>
         <source>This system limits the size of one segment (SHMMAX where shared memory is System V); raise it to at least %1 bytes.</source>
         <translation>本系统限制单个共享内存段的大小（共享内存为 System V 时即 SHMMAX）；请将其提高到至少 %1 字节。</translation>
     </message>
     <message>
-        <location filename="../system_limits.py" line="103"/>
+        <location filename="../system_limits.py" line="99"/>
         <source>This system allows at most %1 bytes in one segment (%2). %3</source>
         <translation>本系统单个共享内存段最多允许 %1 字节（%2）。%3</translation>
     </message>
@@ -630,7 +630,7 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>无法与共享内存分离：%1</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="78"/>
+        <location filename="../../process_a.py" line="79"/>
         <source>Wrote %1 bytes to shared memory (key %2).</source>
         <translation>已将 %1 字节写入共享内存（键 %2）。</translation>
     </message>
@@ -645,37 +645,37 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>写入共享内存</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="115"/>
+        <location filename="../../process_a.py" line="118"/>
         <source>Write &lt;text&gt; at start-up.</source>
         <translation>启动时写入 &lt;文本&gt;。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="115"/>
+        <location filename="../../process_a.py" line="118"/>
         <source>text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="117"/>
+        <location filename="../../process_a.py" line="120"/>
         <source>Write the contents of &lt;file&gt; (UTF-8, taken byte for byte) at start-up; - reads standard input.</source>
         <translation>启动时写入 &lt;文件&gt; 的内容（UTF-8，逐字节读取）；- 表示读取标准输入。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="121"/>
+        <location filename="../../process_a.py" line="124"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="121"/>
+        <location filename="../../process_a.py" line="124"/>
         <source>Write the image in &lt;file&gt; (PNG, JPEG, XPM, or any format Qt reads) at start-up, as Qt&apos;s Shared Memory example does.</source>
         <translation>启动时写入 &lt;文件&gt; 中的图像（PNG、JPEG、XPM 或 Qt 能读取的任何格式），与 Qt 的 Shared Memory 示例的做法相同。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="129"/>
+        <location filename="../../process_a.py" line="132"/>
         <source>Give either --text or --text-file, not both.</source>
         <translation>请只给出 --text 或 --text-file 其中之一，不要同时给出。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="131"/>
+        <location filename="../../process_a.py" line="134"/>
         <source>Give either --image or a text, not both.</source>
         <translation>请只给出 --image 或文本其中之一，不要同时给出。</translation>
     </message>
@@ -690,12 +690,12 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>从文件加载图像...</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="108"/>
+        <location filename="../../process_a.py" line="111"/>
         <source>Process A: shares the text typed into its window through shared memory, for as long as it runs; process B reads it. It shares an image as Qt&apos;s Shared Memory example does too: &quot;Load Image From File...&quot;, a dropped file or --image. With --text, --text-file or --image it writes at start-up and prints &quot;written N bytes&quot;, or says why and exits 1.</source>
         <translation>进程 A:在运行期间通过共享内存共享窗口中输入的文本;进程 B 读取它。它也像 Qt 的共享内存示例那样共享图片:“从文件加载图像...”按钮、拖放的文件或 --image。使用 --text、--text-file 或 --image 时,它在启动时写入并打印 &quot;written N bytes&quot;,否则说明原因并以状态 1 退出。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="81"/>
+        <location filename="../../process_a.py" line="84"/>
         <source>Wrote %1 bytes to shared memory (key %2), but not under Qt 6&apos;s native key: %3</source>
         <translation>已向共享内存写入 %1 字节（键 %2），但未写入 Qt 6 的原生键：%3</translation>
     </message>
