@@ -22,25 +22,31 @@ from qtipc.program import stopWaiting, waitWithEvents
 from qtipc.system_limits import SegmentSizeLimit
 
 
+@functools.lru_cache(maxsize=1)
 def systemV():
     """qtipc.sysv where Qt keeps shared memory in System V and this process
-    can look at it, else None (systemVProbe() says why)."""
-    return systemVProbe()[0]
-
-
-@functools.lru_cache(maxsize=1)
-def systemVProbe():
-    """(qtipc.sysv, "") or (None, why System V cannot be looked at here)."""
-    translate = QCoreApplication.translate
+    can look at it, else None (systemVUnavailableReason() says why)."""
     if sys.platform == "win32":
-        return None, translate("SharedMemory", "Windows has no System V IPC")
+        return None
     try:
         from qtipc import sysv
+    except (ImportError, OSError, AttributeError):
+        return None
+    return sysv if sysv.usedByQt() else None
+
+
+def systemVUnavailableReason():
+    """Why systemV() is None, or "" where it is not."""
+    translate = QCoreApplication.translate
+    if systemV() is not None:
+        return ""
+    if sys.platform == "win32":
+        return translate("SharedMemory", "Windows has no System V IPC")
+    try:
+        from qtipc import sysv  # noqa: F401 (for the error it raises)
     except (ImportError, OSError, AttributeError) as error:
-        return None, arg(translate("SharedMemory", "System V IPC cannot be used here: %1"), error)
-    if not sysv.usedByQt():
-        return None, translate("SharedMemory", "this Qt does not use System V IPC")
-    return sysv, ""
+        return arg(translate("SharedMemory", "System V IPC cannot be used here: %1"), error)
+    return translate("SharedMemory", "this Qt does not use System V IPC")
 
 
 class SharedMemory(QSharedMemory):
@@ -87,7 +93,8 @@ class SharedMemory(QSharedMemory):
         self.m_errorString = ""
         sysv = systemV()
         if sysv is None or not sysv.canListSegments():
-            return self.createWithoutLooking(size, systemVProbe()[1] or self.tr("no /proc/sysvipc"))
+            return self.createWithoutLooking(size, systemVUnavailableReason()
+                                             or self.tr("no /proc/sysvipc"))
         readers = QDeadlineTimer(self.READER_WAIT_MS)
         keyFile = QDeadlineTimer(self.KEY_FILE_WAIT_MS)
         while True:

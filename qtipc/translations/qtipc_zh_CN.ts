@@ -542,77 +542,77 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
 <context>
     <name>SharedMemory</name>
     <message>
-        <location filename="../shared_memory.py" line="36"/>
+        <location filename="../shared_memory.py" line="44"/>
         <source>Windows has no System V IPC</source>
         <translation>Windows 没有 System V IPC</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="40"/>
+        <location filename="../shared_memory.py" line="48"/>
         <source>System V IPC cannot be used here: %1</source>
         <translation>此处无法使用 System V IPC：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="42"/>
+        <location filename="../shared_memory.py" line="49"/>
         <source>this Qt does not use System V IPC</source>
         <translation>此版本的 Qt 不使用 System V IPC</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="90"/>
+        <location filename="../shared_memory.py" line="96"/>
         <source>no /proc/sysvipc</source>
         <translation>没有 /proc/sysvipc</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="172"/>
+        <location filename="../shared_memory.py" line="179"/>
         <source>Unable to create shared memory segment: %1</source>
         <translation>无法创建共享内存段：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="132"/>
+        <location filename="../shared_memory.py" line="139"/>
         <source>Another process (pid %1) is sharing memory under the key %2; nothing was written.</source>
         <translation>另一个进程（pid %1）正在以键 %2 共享内存；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="156"/>
+        <location filename="../shared_memory.py" line="163"/>
         <source>Unable to remove the shared memory segment left by process %1: %2</source>
         <translation>无法删除进程 %1 遗留的共享内存段：%2</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="140"/>
+        <location filename="../shared_memory.py" line="147"/>
         <source>The previous shared memory segment is still in use by %1 process(es); nothing was written.</source>
         <translation>上一个共享内存段仍被 %1 个进程使用；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="175"/>
+        <location filename="../shared_memory.py" line="182"/>
         <source>Shared memory under the key %1 is in use (by another process A, by a reader still attached, or left by a writer that crashed: this system cannot tell which: %2); nothing was written.</source>
         <translation>键 %1 下的共享内存正被占用（可能是另一个进程 A、仍处于连接状态的读取进程，或崩溃的写入进程所遗留；本系统无法分辨是哪一种：%2）；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="249"/>
+        <location filename="../shared_memory.py" line="256"/>
         <source>Waiting for the shared memory lock, held by process %1.</source>
         <translation>正在等待共享内存锁，该锁由进程 %1 持有。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="257"/>
+        <location filename="../shared_memory.py" line="264"/>
         <source>Stopped waiting for the readers of the previous shared memory segment; nothing was written.</source>
         <translation>已停止等待上一个共享内存段的读取进程；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="259"/>
+        <location filename="../shared_memory.py" line="266"/>
         <source>Stopped waiting for the shared memory lock held by process %1.</source>
         <translation>已停止等待进程 %1 持有的共享内存锁。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="272"/>
+        <location filename="../shared_memory.py" line="279"/>
         <source>Unable to lock shared memory: %1</source>
         <translation>无法锁定共享内存：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="352"/>
+        <location filename="../shared_memory.py" line="359"/>
         <source>Left the shared memory segment without the lock, which process %1 holds.</source>
         <translation>未取得锁即离开了共享内存段（锁由进程 %1 持有）。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="189"/>
+        <location filename="../shared_memory.py" line="196"/>
         <source>%1. The segment needs %2 bytes. %3</source>
         <translation>%1。该共享内存段需要 %2 字节。%3</translation>
     </message>
