@@ -11,6 +11,7 @@ system does not list its segments (macOS), the steps fall back to the blog's
 plain calls, and the messages say what cannot be told."""
 
 import functools
+import importlib
 import os
 import sys
 
@@ -43,7 +44,7 @@ def systemVUnavailableReason():
     if sys.platform == "win32":
         return translate("SharedMemory", "Windows has no System V IPC")
     try:
-        from qtipc import sysv  # noqa: F401 (for the error it raises)
+        importlib.import_module("qtipc.sysv")  # for the error it raises
     except (ImportError, OSError, AttributeError) as error:
         return arg(translate("SharedMemory", "System V IPC cannot be used here: %1"), error)
     return translate("SharedMemory", "this Qt does not use System V IPC")
