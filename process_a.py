@@ -97,8 +97,7 @@ class Widget_PA(ImageSharing, QWidget):
 
     def closeEvent(self, event):
         # The segment lives as long as the window.
-        if not self.m_sharedMemory.leave() and self.m_sharedMemory.isAttached():
-            printError(self.m_sharedMemory.errorString())
+        self.m_sharedMemory.leave()
         self.m_qt6Memory.release()
         super().closeEvent(event)
 

@@ -83,9 +83,11 @@ class ImageSizeLimit:
     def errorString(self):
         return self.m_errorString
 
-    def allowsFile(self, fileName):
-        """False when the image in `fileName` is too large to decode."""
-        return self.allows(QImageReader(fileName), arg(QCoreApplication.translate(
+    def allowsFile(self, fileName, reader=None):
+        """False when the image in `fileName` is too large to decode; its
+        header is read by `reader` where one is given (it can still read
+        the image afterwards)."""
+        return self.allows(reader or QImageReader(fileName), arg(QCoreApplication.translate(
             "ImageSizeLimit", "The image in %1"), fileName))
 
     def allowsStreamedImage(self, stream):
@@ -126,8 +128,8 @@ class ImageSizeLimit:
 
 
 def damagedImageMessage():
-    return translate("ImageReader", "The shared memory segment holds a damaged image: it starts as Qt writes an "
-              "image, but its PNG cannot be read.")
+    return translate("ImageReader", "The shared memory segment holds a damaged image: it starts "
+                                    "as Qt writes an image, but its PNG cannot be read.")
 
 
 class ImageReader(QImageReader):
@@ -160,17 +162,18 @@ class ImageReader(QImageReader):
         message."""
         self.m_errorString = ""
         limit = ImageSizeLimit()  # before decoding: Qt 5 has no limit of its own
-        if not limit.allowsFile(self.fileName()):
+        if not limit.allowsFile(self.fileName(), self):
             self.m_errorString = limit.errorString()
             return None
         image = self.read()
         if not image.isNull():
             return image
         if self.error() == QImageReader.FileNotFoundError:
-            self.m_errorString = arg(translate("ImageReader", "Cannot read %1: %2"), self.fileName(),
-                                     super().errorString())
+            self.m_errorString = arg(translate("ImageReader", "Cannot read %1: %2"),
+                                     self.fileName(), super().errorString())
         else:
-            self.m_errorString = translate("ImageReader", "Selected file is not an image, please select another.")
+            self.m_errorString = translate(
+                "ImageReader", "Selected file is not an image, please select another.")
         return None
 
     def readFromStream(self, stream):
@@ -226,7 +229,6 @@ class FileDrops(QObject):
                 self.m_dropped(self.localFile(event.mimeData()))
             return True
         return False
-
 
 
 class ImageSharing:

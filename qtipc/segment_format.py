@@ -108,7 +108,7 @@ class SegmentFormat:
         if not self.holdsImage(segment):
             return self.fail(self.HoldsText, translate("SegmentFormat",
                 "The shared memory segment holds a text, not an image; read it with --print."))
-        reader = ImageReader.fromSegment(segment)
+        reader = ImageReader()
         image = reader.readFromStream(stream)
         if image is None:
             return self.fail(self.NotData, reader.errorString())
@@ -143,8 +143,9 @@ def readFromBytes(read, data):
 
 
 def neitherMessage():
-    return translate("SegmentFormat", "The shared memory segment holds neither a text nor an image: it starts as Qt "
-              "writes an image, but no PNG follows.")
+    return translate("SegmentFormat", "The shared memory segment holds neither a text nor an "
+                                      "image: it starts as Qt writes an image, but no PNG "
+                                      "follows.")
 
 
 def _markerWithoutPng(segment):
@@ -183,21 +184,26 @@ def _notOneQString(size, length, text, status, pos, lengthAgain):
     """Why the segment's `size` bytes are not exactly one serialized QString,
     or "" when they are."""
     if size < 4:
-        return arg(translate("SegmentFormat", "The shared memory segment is too small (%1 bytes) to hold a text."), size)
+        return arg(translate("SegmentFormat", "The shared memory segment is too small (%1 bytes) "
+                                              "to hold a text."), size)
     if length != lengthAgain or (length == bytes(4) and size > 4):
-        return translate("SegmentFormat", "Nothing has been written to the shared memory segment yet.")
+        return translate("SegmentFormat",
+                         "Nothing has been written to the shared memory segment yet.")
     declared = int.from_bytes(length, "big")
     if declared == 0xffffffff:  # a null QString
         declared = 0
     if status == QDataStream.ReadCorruptData:
-        return arg(translate("SegmentFormat", "The shared memory segment does not hold a text: its length field (%1) "
-                      "is an odd number of bytes."), declared)
+        return arg(translate("SegmentFormat", "The shared memory segment does not hold a text: "
+                                              "its length field (%1) is an odd number of "
+                                              "bytes."), declared)
     if status != QDataStream.Ok:
-        return arg(translate("SegmentFormat", "The shared memory segment does not hold a whole text: its length field "
-                      "says %1 bytes, but only %2 follow it."), declared, size - 4)
+        return arg(translate("SegmentFormat", "The shared memory segment does not hold a whole "
+                                              "text: its length field says %1 bytes, but only %2 "
+                                              "follow it."), declared, size - 4)
     if pos != size:
-        return arg(translate("SegmentFormat", "The shared memory segment does not hold just a text: %1 bytes follow "
-                      "it."), size - pos)
+        return arg(translate("SegmentFormat", "The shared memory segment does not hold just a "
+                                              "text: %1 bytes follow it."), size - pos)
     if text is None:
-        return translate("SegmentFormat", "The shared memory segment does not hold valid UTF-16 text.")
+        return translate("SegmentFormat",
+                         "The shared memory segment does not hold valid UTF-16 text.")
     return ""

@@ -328,15 +328,16 @@ class SharedMemory(QSharedMemory):
 
     def leave(self):
         """detachWhenFree() for a window that closes as its program ends:
-        without waiting for a lock another process holds."""
+        without waiting for a lock another process holds. Afterwards this
+        process is no longer attached, or has left the segment without the
+        lock (notice says so)."""
         sysv = systemV()
         if sysv is not None and self.isAttached() and not self.m_left \
                 and sysv.lockHolder(self.key()) not in (0, os.getpid()):
             self.m_lockHolder = sysv.lockHolder(self.key())
-            return self.leaveWithoutLock()
-        if not self.detachWhenFree() and self.isAttached() and not self.m_left:
-            return self.leaveWithoutLock()  # its holder took the lock meanwhile
-        return not self.isAttached() or self.m_left
+            self.leaveWithoutLock()
+        elif not self.detachWhenFree() and self.isAttached() and not self.m_left:
+            self.leaveWithoutLock()  # its holder took the lock meanwhile
 
     def leaveWithoutLock(self):
         """Leaves the segment without QSharedMemory's detach(), which would

@@ -85,17 +85,17 @@
 <context>
     <name>ImageReader</name>
     <message>
-        <location filename="../images.py" line="129"/>
+        <location filename="../images.py" line="131"/>
         <source>The shared memory segment holds a damaged image: it starts as Qt writes an image, but its PNG cannot be read.</source>
         <translation>共享内存段中的图像已损坏：其开头与 Qt 写入的图像相同，但其中的 PNG 无法读取。</translation>
     </message>
     <message>
-        <location filename="../images.py" line="170"/>
+        <location filename="../images.py" line="172"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../images.py" line="173"/>
+        <location filename="../images.py" line="175"/>
         <source>Selected file is not an image, please select another.</source>
         <translation>所选文件不是图像，请选择其他文件。</translation>
     </message>
@@ -103,7 +103,7 @@
 <context>
     <name>ImageSharing</name>
     <message>
-        <location filename="../images.py" line="270"/>
+        <location filename="../images.py" line="272"/>
         <source>Images (*.png *.xpm *.jpg)</source>
         <translation>图像 (*.png *.xpm *.jpg)</translation>
     </message>
@@ -111,17 +111,17 @@
 <context>
     <name>ImageSizeLimit</name>
     <message>
-        <location filename="../images.py" line="88"/>
+        <location filename="../images.py" line="90"/>
         <source>The image in %1</source>
         <translation>%1 中的图像</translation>
     </message>
     <message>
-        <location filename="../images.py" line="107"/>
+        <location filename="../images.py" line="109"/>
         <source>The image in the shared memory segment</source>
         <translation>共享内存段中的图像</translation>
     </message>
     <message>
-        <location filename="../images.py" line="120"/>
+        <location filename="../images.py" line="122"/>
         <source>%1 is %2x%3 pixels: decoded, it would take %4 bytes, more than the limit of %5 MB. It was not read. QT_IMAGEIO_MAXALLOC sets the limit in MB (0: no limit), as in Qt 6.</source>
         <translation>%1为 %2x%3 像素：解码后需要 %4 字节，超过 %5 MB 的上限，未读取。QT_IMAGEIO_MAXALLOC 以 MB 为单位设置该上限（0 表示不限），与 Qt 6 相同。</translation>
     </message>
@@ -363,32 +363,32 @@
         <translation>共享内存段中既不是文本也不是图像：其开头与 Qt 写入的图像相同，但后面没有 PNG 数据。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="186"/>
+        <location filename="../segment_format.py" line="187"/>
         <source>The shared memory segment is too small (%1 bytes) to hold a text.</source>
         <translation>共享内存段太小（%1 字节），容纳不下文本。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="188"/>
+        <location filename="../segment_format.py" line="190"/>
         <source>Nothing has been written to the shared memory segment yet.</source>
         <translation>共享内存段中还没有写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="193"/>
+        <location filename="../segment_format.py" line="196"/>
         <source>The shared memory segment does not hold a text: its length field (%1) is an odd number of bytes.</source>
         <translation>共享内存段中不是文本：其长度字段（%1）是奇数个字节。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="196"/>
+        <location filename="../segment_format.py" line="200"/>
         <source>The shared memory segment does not hold a whole text: its length field says %1 bytes, but only %2 follow it.</source>
         <translation>共享内存段中不是完整的文本：长度字段为 %1 字节，但其后只有 %2 字节。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="199"/>
+        <location filename="../segment_format.py" line="204"/>
         <source>The shared memory segment does not hold just a text: %1 bytes follow it.</source>
         <translation>共享内存段中不只有文本：文本之后还有 %1 字节。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="202"/>
+        <location filename="../segment_format.py" line="207"/>
         <source>The shared memory segment does not hold valid UTF-16 text.</source>
         <translation>共享内存段中不是有效的 UTF-16 文本。</translation>
     </message>
@@ -542,77 +542,77 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
 <context>
     <name>SharedMemory</name>
     <message>
-        <location filename="../shared_memory.py" line="44"/>
+        <location filename="../shared_memory.py" line="45"/>
         <source>Windows has no System V IPC</source>
         <translation>Windows 没有 System V IPC</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="48"/>
+        <location filename="../shared_memory.py" line="49"/>
         <source>System V IPC cannot be used here: %1</source>
         <translation>此处无法使用 System V IPC：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="49"/>
+        <location filename="../shared_memory.py" line="50"/>
         <source>this Qt does not use System V IPC</source>
         <translation>此版本的 Qt 不使用 System V IPC</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="96"/>
+        <location filename="../shared_memory.py" line="97"/>
         <source>no /proc/sysvipc</source>
         <translation>没有 /proc/sysvipc</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="179"/>
+        <location filename="../shared_memory.py" line="180"/>
         <source>Unable to create shared memory segment: %1</source>
         <translation>无法创建共享内存段：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="139"/>
+        <location filename="../shared_memory.py" line="140"/>
         <source>Another process (pid %1) is sharing memory under the key %2; nothing was written.</source>
         <translation>另一个进程（pid %1）正在以键 %2 共享内存；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="163"/>
+        <location filename="../shared_memory.py" line="164"/>
         <source>Unable to remove the shared memory segment left by process %1: %2</source>
         <translation>无法删除进程 %1 遗留的共享内存段：%2</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="147"/>
+        <location filename="../shared_memory.py" line="148"/>
         <source>The previous shared memory segment is still in use by %1 process(es); nothing was written.</source>
         <translation>上一个共享内存段仍被 %1 个进程使用；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="182"/>
+        <location filename="../shared_memory.py" line="183"/>
         <source>Shared memory under the key %1 is in use (by another process A, by a reader still attached, or left by a writer that crashed: this system cannot tell which: %2); nothing was written.</source>
         <translation>键 %1 下的共享内存正被占用（可能是另一个进程 A、仍处于连接状态的读取进程，或崩溃的写入进程所遗留；本系统无法分辨是哪一种：%2）；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="256"/>
+        <location filename="../shared_memory.py" line="257"/>
         <source>Waiting for the shared memory lock, held by process %1.</source>
         <translation>正在等待共享内存锁，该锁由进程 %1 持有。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="264"/>
+        <location filename="../shared_memory.py" line="265"/>
         <source>Stopped waiting for the readers of the previous shared memory segment; nothing was written.</source>
         <translation>已停止等待上一个共享内存段的读取进程；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="266"/>
+        <location filename="../shared_memory.py" line="267"/>
         <source>Stopped waiting for the shared memory lock held by process %1.</source>
         <translation>已停止等待进程 %1 持有的共享内存锁。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="279"/>
+        <location filename="../shared_memory.py" line="280"/>
         <source>Unable to lock shared memory: %1</source>
         <translation>无法锁定共享内存：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="359"/>
+        <location filename="../shared_memory.py" line="361"/>
         <source>Left the shared memory segment without the lock, which process %1 holds.</source>
         <translation>未取得锁即离开了共享内存段（锁由进程 %1 持有）。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="196"/>
+        <location filename="../shared_memory.py" line="197"/>
         <source>%1. The segment needs %2 bytes. %3</source>
         <translation>%1。该共享内存段需要 %2 字节。%3</translation>
     </message>
@@ -645,37 +645,37 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>写入共享内存</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="118"/>
+        <location filename="../../process_a.py" line="117"/>
         <source>Write &lt;text&gt; at start-up.</source>
         <translation>启动时写入 &lt;文本&gt;。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="118"/>
+        <location filename="../../process_a.py" line="117"/>
         <source>text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="120"/>
+        <location filename="../../process_a.py" line="119"/>
         <source>Write the contents of &lt;file&gt; (UTF-8, taken byte for byte) at start-up; - reads standard input.</source>
         <translation>启动时写入 &lt;文件&gt; 的内容（UTF-8，逐字节读取）；- 表示读取标准输入。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="124"/>
+        <location filename="../../process_a.py" line="123"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="124"/>
+        <location filename="../../process_a.py" line="123"/>
         <source>Write the image in &lt;file&gt; (PNG, JPEG, XPM, or any format Qt reads) at start-up, as Qt&apos;s Shared Memory example does.</source>
         <translation>启动时写入 &lt;文件&gt; 中的图像（PNG、JPEG、XPM 或 Qt 能读取的任何格式），与 Qt 的 Shared Memory 示例的做法相同。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="132"/>
+        <location filename="../../process_a.py" line="131"/>
         <source>Give either --text or --text-file, not both.</source>
         <translation>请只给出 --text 或 --text-file 其中之一，不要同时给出。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="134"/>
+        <location filename="../../process_a.py" line="133"/>
         <source>Give either --image or a text, not both.</source>
         <translation>请只给出 --image 或文本其中之一，不要同时给出。</translation>
     </message>
@@ -690,7 +690,7 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>从文件加载图像...</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="111"/>
+        <location filename="../../process_a.py" line="110"/>
         <source>Process A: shares the text typed into its window through shared memory, for as long as it runs; process B reads it. It shares an image as Qt&apos;s Shared Memory example does too: &quot;Load Image From File...&quot;, a dropped file or --image. With --text, --text-file or --image it writes at start-up and prints &quot;written N bytes&quot;, or says why and exits 1.</source>
         <translation>进程 A:在运行期间通过共享内存共享窗口中输入的文本;进程 B 读取它。它也像 Qt 的共享内存示例那样共享图片:“从文件加载图像...”按钮、拖放的文件或 --image。使用 --text、--text-file 或 --image 时,它在启动时写入并打印 &quot;written N bytes&quot;,否则说明原因并以状态 1 退出。</translation>
     </message>
