@@ -68,6 +68,17 @@ def privateTmp():
     assert not leftovers, "left behind in TMPDIR: {}".format(leftovers)
 
 
+def stopServers(processes, started, which):
+    """Stops every process of the test; each server of `started` ((process,
+    socket path) pairs) still running must quit cleanly on SIGTERM and take
+    its socket file with it."""
+    running = [(process, path) for process, path in started if process.poll() is None]
+    processes.stopAll()
+    for process, path in running:
+        assert process.returncode == 0, "{} did not quit cleanly on SIGTERM".format(which)
+        assert not os.path.exists(path), "socket file left behind: " + path
+
+
 @pytest.fixture
 def fortuneServer(processes, privateTmp):
     """Starts fortune_server.py as a process under a private TMPDIR and waits
@@ -87,11 +98,7 @@ def fortuneServer(processes, privateTmp):
         return process, path
 
     yield start
-    running = [(process, path) for process, path in started if process.poll() is None]
-    processes.stopAll()
-    for process, path in running:
-        assert process.returncode == 0, "server did not quit cleanly on SIGTERM"
-        assert not os.path.exists(path), "socket file left behind: " + path
+    stopServers(processes, started, "server")
 
 
 @pytest.fixture
@@ -335,11 +342,7 @@ def qt6FortuneServer(processes, privateTmp, qt6Python):
         return path
 
     yield start
-    running = [(process, path) for process, path in started if process.poll() is None]
-    processes.stopAll()
-    for process, path in running:
-        assert process.returncode == 0, "Qt 6 server did not quit cleanly on SIGTERM"
-        assert not os.path.exists(path), "socket file left behind: " + path
+    stopServers(processes, started, "Qt 6 server")
 
 
 @pytest.fixture

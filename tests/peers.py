@@ -26,3 +26,17 @@ def cxxExample(name):
     if not os.access(path, os.X_OK):
         missingPeer("C++ peer {} not installed (apt-get install qtbase5-examples)".format(path))
     return path
+
+
+def fortunesShown(qtbot, serverName, count):
+    """What the Python client's window shows after each of `count` clicks
+    of "Get Fortune" against `serverName`."""
+    from fortune_client import Client
+    client = Client(serverName)
+    qtbot.addWidget(client)
+    shown = []
+    for _ in range(count):
+        client.requestNewFortune()
+        qtbot.waitUntil(client.getFortuneButton.isEnabled, timeout=20000)
+        shown.append(client.statusLabel.text())
+    return shown

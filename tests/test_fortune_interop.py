@@ -5,10 +5,9 @@ import os
 
 import pytest
 
-from peers import cxxExample
+from peers import cxxExample, fortunesShown
 from testbed.oracle import FORTUNES, encode
 from testbed.processes import fetch, waitUntilServing
-from fortune_client import Client
 
 
 @pytest.fixture
@@ -34,13 +33,7 @@ def test_cxx_server_sends_the_qt5_10_layout(cxxServer):
 
 
 def test_python_client_reads_the_cxx_server(qtbot, cxxServer, messageBoxes):
-    client = Client(cxxServer)
-    qtbot.addWidget(client)
-    shown = []
-    for _ in range(10):
-        client.requestNewFortune()
-        qtbot.waitUntil(client.getFortuneButton.isEnabled, timeout=20000)
-        shown.append(client.statusLabel.text())
+    shown = fortunesShown(qtbot, cxxServer, 10)
     assert set(shown) <= set(FORTUNES)
     assert all(a != b for a, b in zip(shown, shown[1:]))
     assert messageBoxes == []

@@ -8,7 +8,7 @@ import struct
 
 import pytest
 
-from fortune_client import Client
+from peers import fortunesShown
 from testbed.oracle import FORTUNES, encode
 from testbed.processes import fetch
 
@@ -63,13 +63,7 @@ def test_qt6_server_sends_the_qt6_7_layout(qt6FortuneServer):
 
 
 def test_python_client_reads_the_qt6_server(qtbot, qt6FortuneServer, messageBoxes):
-    client = Client(qt6FortuneServer())
-    qtbot.addWidget(client)
-    shown = []
-    for _ in range(5):
-        client.requestNewFortune()
-        qtbot.waitUntil(client.getFortuneButton.isEnabled, timeout=20000)
-        shown.append(client.statusLabel.text())
+    shown = fortunesShown(qtbot, qt6FortuneServer(), 5)
     assert set(shown) <= set(FORTUNES)
     assert all(a != b for a, b in zip(shown, shown[1:]))
     assert messageBoxes == []
