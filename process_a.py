@@ -30,8 +30,8 @@ class Widget_PA(ImageSharing, QWidget):
         self.m_sharedMemory = SharedMemory(self, notice=printError)
         self.m_sharedMemory.notice.connect(self.say)
         self.m_qt6Memory = PosixSharedMemory(key, self)  # Qt 6.6+'s native key of the same name
-        self.m_qt6Memory.waitingForLock.connect(self.say)
-        self.m_qt6Memory.waitingForLock.connect(printError)
+        self.m_qt6Memory.notice.connect(self.say)
+        self.m_qt6Memory.notice.connect(printError)
         self.m_format = SegmentFormat()
         self.m_bytesWritten = 0
         self.ui.statusLabel.setText(arg(self.tr("Key: %1"), key))

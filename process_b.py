@@ -29,7 +29,7 @@ class Widget_PB(ImageShowing, QWidget):
         self.m_key = key
         self.m_sharedMemory = SharedMemory(notice=printError)  # who holds a lock a read waits for
         self.m_qt6Memory = PosixSharedMemory(key, self)  # Qt 6.6+'s native key of the same name
-        self.m_qt6Memory.waitingForLock.connect(printError)
+        self.m_qt6Memory.notice.connect(printError)
         self.m_format = SegmentFormat()
         self.m_errorString = ""
 

@@ -44,7 +44,7 @@ import time
 from PyQt5.QtCore import QCoreApplication, QObject, QSharedMemory, pyqtSignal
 
 from qtipc import arg
-from qtipc.program import waitWithEvents
+from qtipc.waiting import waitWithEvents
 
 # Where Linux keeps POSIX shared memory and named semaphores (glibc).
 LINUX_SHM_DIR = "/dev/shm"
@@ -146,7 +146,7 @@ class PosixSharedMemory(QObject):
 
     # Says what a lock() is waiting for (the semaphore; a POSIX semaphore
     # has no holder to name).
-    waitingForLock = pyqtSignal(str)
+    notice = pyqtSignal(str)
 
     POLL_MS = 10  # between two sem_trywait() while another process holds the lock
     STALE_CHECK_MS = 1000  # between two looks for a lock left held by a dead process
@@ -491,8 +491,8 @@ class PosixSharedMemory(QObject):
     def lock(self):
         """sem_wait on the object's semaphore, as Qt 6's lock(), made if
         missing (0600, value 1). While another process holds it, waits with
-        the event loop running (see qtipc.program.waitWithEvents), says so once through
-        waitingForLock, and stops when the application quits or
+        the event loop running (see qtipc.waiting.waitWithEvents), says so once through
+        notice, and stops when the application quits or
         stopWaiting() is called. A semaphore of another user, or one others
         may use, is refused. A semaphore left held by a process that is gone
         (no process has it open any more: Linux) is made anew, as Qt 6's
@@ -613,7 +613,7 @@ class PosixSharedMemory(QObject):
                     continue
             if not announced:
                 announced = True
-                self.waitingForLock.emit(arg(QCoreApplication.translate(
+                self.notice.emit(arg(QCoreApplication.translate(
                     "PosixSharedMemory", "Waiting for the lock of %1, held by another process."),
                     self.semaphorePath()))
             if self.m_stop or not waitWithEvents(self.POLL_MS):

@@ -12,10 +12,9 @@ application, takes its options, says what went wrong and exits.
 import os
 import signal
 import sys
-import time
 
-from PyQt5.QtCore import (QCommandLineOption, QCoreApplication, QEventLoop, QLibraryInfo,
-                          QLocale, QSocketNotifier, QTimer, QTranslator)
+from PyQt5.QtCore import (QCommandLineOption, QCoreApplication, QLibraryInfo, QLocale,
+                          QSocketNotifier, QTimer, QTranslator)
 
 from qtipc import DEFAULT_SHARED_MEMORY_KEY, __version__, arg
 
@@ -195,34 +194,6 @@ def quitOnTerminationSignals(app):
                           lambda *_: QTimer.singleShot(0, QCoreApplication.quit))
     # Kept as long as the application.
     app._terminationSignalWakeup = (readFd, writeFd, keep, notifier)
-
-
-class _Quitting:
-    """Whether the application has been told to quit during a wait."""
-    seen = False
-
-
-def waitWithEvents(ms):
-    """Waits `ms` milliseconds with the event loop running, so that windows
-    repaint and termination signals are handled (not user input, which could
-    start another write meanwhile). False, at once, once the application has
-    been told to quit (its quit() ends this wait early too)."""
-    if _Quitting.seen:
-        return False
-    if QCoreApplication.instance() is None:  # no event loop to run
-        time.sleep(ms / 1000)
-        return True
-    loop = QEventLoop()
-    timer = QTimer(singleShot=True)
-    timer.timeout.connect(lambda: loop.exit(1))
-    timer.start(ms)
-    _Quitting.seen = loop.exec_(QEventLoop.ExcludeUserInputEvents) != 1
-    return not _Quitting.seen
-
-
-def stopWaiting():
-    """Makes every later waitWithEvents() return False at once."""
-    _Quitting.seen = True
 
 
 def readStandardInput():

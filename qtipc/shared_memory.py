@@ -19,7 +19,7 @@ from PyQt5 import sip
 from PyQt5.QtCore import QCoreApplication, QDeadlineTimer, QSharedMemory, pyqtSignal
 
 from qtipc import arg
-from qtipc.program import stopWaiting, waitWithEvents
+from qtipc.waiting import stopWaiting, waitWithEvents
 from qtipc.system_limits import SegmentSizeLimit
 
 

@@ -177,7 +177,7 @@ def test_a_read_waits_for_the_qt6_lock_until_it_is_released(ipc, qt6, tmp_path, 
         # The holder lets go while the read waits with the event loop running.
         QTimer.singleShot(50, holder.stdin.close)
 
-    shared.waitingForLock.connect(waiting)
+    shared.notice.connect(waiting)
     data = shared.read()
     assert said == ["Waiting for the lock of {}, held by another process.".format(
         semaphorePath(key))]
@@ -193,7 +193,7 @@ def test_a_wait_for_the_qt6_lock_can_be_stopped(ipc, qt6, tmp_path, qapp):
     holder = qt6.example(key, "hold")
     assert readLine(holder) == "locked\n"
     shared = memory(ipc, key)
-    shared.waitingForLock.connect(lambda message: QTimer.singleShot(50, shared.stopWaiting))
+    shared.notice.connect(lambda message: QTimer.singleShot(50, shared.stopWaiting))
     assert shared.read() is None
     assert shared.error() == QSharedMemory.LockError
     assert shared.errorString() == \
@@ -238,8 +238,8 @@ def test_a_lock_held_by_a_live_process_is_never_taken_over(ipc, qt6, tmp_path, q
         # Stopped after many looks at who has the semaphore open.
         QTimer.singleShot(300, shared.stopWaiting)
 
-    shared.waitingForLock.connect(waiting)
-    shared.waitingForLock.connect(turns.append)
+    shared.notice.connect(waiting)
+    shared.notice.connect(turns.append)
     assert shared.read() is None and shared.error() == QSharedMemory.LockError
     assert len(turns) == 1
     assert os.path.exists(semaphorePath(key))
