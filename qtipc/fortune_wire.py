@@ -13,6 +13,7 @@ from PyQt5.QtCore import QByteArray, QCoreApplication, QDataStream, QIODevice
 from PyQt5.QtNetwork import QLocalSocket
 
 from qtipc import arg, asQString
+from qtipc.errors import ErrorString
 
 QT4, QT5_6, QT5_10, QT6_7 = "qt4", "qt5.6", "qt5.10", "qt6.7"
 
@@ -141,7 +142,7 @@ def _readLayout(data, layout):
     return _COMPLETE if have == total else _NEED_MORE
 
 
-class FortuneReply:
+class FortuneReply(ErrorString):
     """A server's reply, collected however it is split across reads, and
     judged from its bytes alone: `state` says what it is and, for a
     FORTUNE, `layout` says which layout to read it in.
@@ -160,6 +161,7 @@ class FortuneReply:
         self.closed = False
         self.quietSeconds = None
         self.state, self.layout = WAITING, None  # no bytes yet: any layout may follow
+        self._clearError()
 
     def feed(self, chunk):
         self.data.append(chunk)
@@ -206,8 +208,9 @@ class FortuneReply:
             self.layout = next(name for name in _PREFERENCE if name in complete)
         else:
             self.state = TRUNCATED if self.closed else STALLED
+        self._fail(self._problem())
 
-    def errorString(self):
+    def _problem(self):
         """What is wrong with the reply, said for the user; "" for a whole
         fortune (and while WAITING)."""
         translate = QCoreApplication.translate

@@ -25,6 +25,7 @@ from PyQt5.QtCore import QDir, QElapsedTimer, QFile, QLockFile, QTimer, pyqtSign
 from PyQt5.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 
 from qtipc import arg
+from qtipc.errors import ErrorString
 
 USES_SOCKET_FILES = os.name != "nt"  # QLocalServer: Unix sockets; Windows: named pipes
 
@@ -60,7 +61,7 @@ def describe(qtError):
                   qtError)
 
 
-class LocalServer(QLocalServer):
+class LocalServer(ErrorString, QLocalServer):
     # What happened while it keeps listening, for the program to say.
     notice = pyqtSignal(str)
     # It stopped listening for good (the reason): the program should end.
@@ -68,17 +69,17 @@ class LocalServer(QLocalServer):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.m_errorString = ""
-        self.m_nameTaken = False  # waiting will not help: the name is somebody else's
+        self._nameTaken = False  # waiting will not help: the name is somebody else's
 
     def errorString(self):
         """Why the last listenSafely() failed: this class's reason, else Qt's
         (described in words)."""
-        return self.m_errorString or describe(super().errorString())
+        return self._errorString or describe(QLocalServer.errorString(self))
 
-    def fail(self, message, nameTaken=False):
-        self.m_errorString, self.m_nameTaken = message, nameTaken
-        return False
+    def _failTaken(self, message):
+        """_fail() for a name somebody else has."""
+        self._nameTaken = True
+        return self._fail(message)
 
     def listenSafely(self, name):
         """listen(name), made safe; False when it does not listen.
@@ -89,33 +90,34 @@ class LocalServer(QLocalServer):
         - The socket or pipe is reachable by the current user only.
         - Servers starting at once on a leftover take turns, holding a lock
           file beside the socket from the check to the listen."""
-        self.m_errorString, self.m_nameTaken = "", False
+        self._clearError()
+        self._nameTaken = False
         path = fullServerName(name)
         if USES_SOCKET_FILES and len(QFile.encodeName(path)) + 1 > SOCKET_PATH_LIMIT:
-            return self.fail(arg(self.tr("the socket path %1 is %2 bytes long, and this system "
+            return self._fail(arg(self.tr("the socket path %1 is %2 bytes long, and this system "
                                          "allows at most %3"),
                                  path, len(QFile.encodeName(path)), SOCKET_PATH_LIMIT - 1))
         if USES_SOCKET_FILES and not os.path.lexists(path):
             # Nothing to clear: bind() itself lets only one server have it.
             self.close()
-            return self.listenForUserOnly(name)
+            return self._listenForUserOnly(name)
         lockFile = QLockFile(startLockPath(path))
         if not lockFile.tryLock(START_LOCK_TIMEOUT_MS) \
                 and lockFile.error() == QLockFile.LockFailedError:
-            return self.fail(arg(self.tr("another server is starting on %1"), path))
+            return self._fail(arg(self.tr("another server is starting on %1"), path))
         # Any other lock error (a directory we may not write to, or no file
         # descriptor to spare): go on unlocked, and let listen() say what is wrong.
         try:
-            if not self.clearLeftover(name, path):
+            if not self._clearLeftover(name, path):
                 return False
             # A server Qt stopped (see keepListening) still holds the name, and
             # close() removes whatever is at its path: nobody's, as just checked.
             self.close()
-            return self.listenForUserOnly(name)
+            return self._listenForUserOnly(name)
         finally:
             lockFile.unlock()
 
-    def clearLeftover(self, name, path):
+    def _clearLeftover(self, name, path):
         """Removes a socket file that nobody accepts on; False when the name
         is somebody else's."""
         if USES_SOCKET_FILES:
@@ -124,23 +126,23 @@ class LocalServer(QLocalServer):
             except OSError:
                 return True  # none there; or listen() will say what is wrong
             if not stat.S_ISSOCK(mode):
-                return self.fail(arg(self.tr("%1 exists and is not a socket"), path), True)
+                return self._failTaken(arg(self.tr("%1 exists and is not a socket"), path))
         probe = QLocalSocket()
         probe.connectToServer(name)
         if probe.waitForConnected(PROBE_TIMEOUT_MS):
             probe.abort()
-            return self.fail(arg(self.tr("another server is already listening on %1"), path),
-                             True)
+            return self._failTaken(arg(self.tr("another server is already listening on %1"),
+                                       path))
         if probe.error() not in (QLocalSocket.ServerNotFoundError,
                                  QLocalSocket.ConnectionRefusedError):
             # Busy (a full backlog), or not ours to use: somebody holds it.
-            return self.fail(arg(self.tr("another server is already listening on %1 (%2)"),
-                                 path, describe(probe.errorString())), True)
+            return self._failTaken(arg(self.tr("another server is already listening on %1 "
+                                               "(%2)"), path, describe(probe.errorString())))
         if USES_SOCKET_FILES:
             QLocalServer.removeServer(name)  # nobody accepts on it: a leftover
         return True
 
-    def listenForUserOnly(self, name):
+    def _listenForUserOnly(self, name):
         if USES_SOCKET_FILES:
             # Not UserAccessOption: on Unix it binds under another name and
             # renames the socket over `name`, taking over a live server's.
@@ -157,9 +159,9 @@ class LocalServer(QLocalServer):
         if listening:
             return True
         if self.serverError() == QAbstractSocket.AddressInUseError:
-            return self.fail(arg(self.tr("another server is already listening on %1"),
-                                 fullServerName(name)), True)
-        return self.fail(describe(super().errorString()))
+            return self._failTaken(arg(self.tr("another server is already listening on %1"),
+                                       fullServerName(name)))
+        return self._fail(describe(QLocalServer.errorString(self)))
 
     def keepListening(self, name):
         """Keeps listening on `name` for as long as the server runs.
@@ -172,40 +174,40 @@ class LocalServer(QLocalServer):
         has to, until descriptors are free. If the name has been taken
         meanwhile, or listening fails for GIVE_UP_AFTER_MS, it emits
         `listeningLost`: never a live server without a socket."""
-        self.m_name = name
-        self.m_quietError = super().errorString()  # what listen() left (it clears nothing)
-        self.m_failing = QElapsedTimer()
-        self.m_outages = 0  # in a row: a server that stops again at once waits longer
-        self.m_checkTimer = QTimer(self)
-        self.m_checkTimer.timeout.connect(self.checkListening)
-        self.m_checkTimer.start(CHECK_INTERVAL_MS)
+        self._name = name
+        self._quietError = QLocalServer.errorString(self)  # what listen() left (it clears nothing)
+        self._failing = QElapsedTimer()
+        self._outages = 0  # in a row: a server that stops again at once waits longer
+        self._checkTimer = QTimer(self)
+        self._checkTimer.timeout.connect(self._checkListening)
+        self._checkTimer.start(CHECK_INTERVAL_MS)
 
-    def checkListening(self):
-        timer, path = self.m_checkTimer, fullServerName(self.m_name)
-        if self.isListening() and super().errorString() == self.m_quietError:
-            self.m_outages = 0
+    def _checkListening(self):
+        timer, path = self._checkTimer, fullServerName(self._name)
+        if self.isListening() and QLocalServer.errorString(self) == self._quietError:
+            self._outages = 0
             timer.setInterval(CHECK_INTERVAL_MS)
             return
-        if not self.m_failing.isValid():
+        if not self._failing.isValid():
             self.notice.emit(arg(self.tr("The server stopped listening on %1 (%2). Listening "
-                                         "again."), path, describe(super().errorString())))
-            self.m_failing.start()
-        if self.listenSafely(self.m_name):
+                                         "again."), path, describe(QLocalServer.errorString(self))))
+            self._failing.start()
+        if self.listenSafely(self._name):
             self.notice.emit(arg(self.tr("The server is listening again on %1."), path))
-            self.m_quietError = super().errorString()
-            self.m_failing.invalidate()
-            self.m_outages += 1
-            timer.setInterval(min(CHECK_INTERVAL_MS << self.m_outages, LONGEST_PAUSE_MS))
-        elif self.m_nameTaken or self.m_failing.elapsed() > GIVE_UP_AFTER_MS:
+            self._quietError = QLocalServer.errorString(self)
+            self._failing.invalidate()
+            self._outages += 1
+            timer.setInterval(min(CHECK_INTERVAL_MS << self._outages, LONGEST_PAUSE_MS))
+        elif self._nameTaken or self._failing.elapsed() > GIVE_UP_AFTER_MS:
             timer.stop()
-            if self.m_nameTaken:
-                self.abandon()
+            if self._nameTaken:
+                self._abandon()
             self.listeningLost.emit(arg(self.tr("Unable to listen again: %1. Quitting."),
                                         self.errorString()))
         else:
             timer.setInterval(min(2 * timer.interval(), LONGEST_PAUSE_MS))
 
-    def abandon(self):
+    def _abandon(self):
         """Never destroys this server: QLocalServer's destructor removes the
         file at the path it listened on, which is another server's socket
         now."""
