@@ -1,7 +1,6 @@
 """LocalServer: the QLocalServer of fortune_server.py, with what the C++
-examples leave to chance under names that say what they do, in Qt's shape
-(an operation returns a bool, errorString() says why; nothing is printed:
-the `notice` signal says what happened, for the program to say):
+examples leave to chance under names that say what they do, in qtipc.errors'
+shape (the `notice` signal says what happened, for the program to say):
 
 - `listenSafely(name)`: listen(name), except that it clears a crashed
   server's socket, never takes over a live one, makes the socket or pipe
