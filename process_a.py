@@ -7,19 +7,20 @@ import sys
 
 from PyQt5.QtCore import (QBuffer, QCommandLineOption, QCommandLineParser, QCoreApplication,
                           QDataStream, QTimer, pyqtSlot)
-from PyQt5.QtWidgets import QWidget
+from PyQt5.QtWidgets import QFileDialog, QWidget
 
 from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, asQString, formClass
-from qtipc.images import ImageSharing, thumbnail
+from qtipc.images import FileDrops, ImageReader, thumbnail
 from qtipc.program import (EXIT_FAILURE, keyFrom, parseOptions, printError,
                            quitOnTerminationSignals, readTextFile, sharedMemoryKeyOption,
                            startApplication, usageError)
 from qtipc.posix_shared_memory import PosixSharedMemory, available
 from qtipc.segment_format import SegmentFormat
 from qtipc.shared_memory import SharedMemory
+from qtipc.system_limits import SegmentSizeLimit
 
 
-class Widget_PA(ImageSharing, QWidget):
+class Widget_PA(QWidget):
 
     def __init__(self, key=DEFAULT_SHARED_MEMORY_KEY, parent=None):
         super().__init__(parent)
@@ -35,7 +36,7 @@ class Widget_PA(ImageSharing, QWidget):
         self.m_format = SegmentFormat()
         self.m_bytesWritten = 0
         self.ui.statusLabel.setText(arg(self.tr("Key: %1"), key))
-        self.shareImagesFrom(self.ui.loadImageButton)  # and dropped files: Qt's example's images
+        FileDrops(self, self.loadFromFile)  # a dropped image is shared as a chosen one
 
     def sendStrToMemory(self, text):
         """Shares `text` under the key; False when it could not (the window
@@ -70,6 +71,43 @@ class Widget_PA(ImageSharing, QWidget):
     @pyqtSlot()
     def on_pushButton_clicked(self):
         self.sendStrToMemory(self.ui.textEdit.toPlainText())
+
+    # Qt's Shared Memory example (examples/corelib/ipc/sharedmemory/dialog.cpp,
+    # Qt 6.6 and later): Dialog::loadFromFile(), given the file name that the
+    # button's file dialog, a drop or --image gives.
+
+    def loadFromFile(self, fileName):
+        """Shares the image in `fileName`; False when it could not. A file
+        that is not an image leaves what was shared before."""
+        reader = ImageReader(fileName)
+        image = reader.readImage()  # image.load(fileName), checked
+        if image is None:
+            return self.showError(reader.errorString())
+        segmentLimit = SegmentSizeLimit()  # checked before what is shared is touched
+        if not segmentLimit.allowsImage(image):
+            return self.showError(segmentLimit.errorString())
+        self.m_sharedMemory.setKey(self.m_key)
+        if self.m_sharedMemory.isAttached() and not self.m_sharedMemory.detachWhenFree():
+            return self.showError(self.m_sharedMemory.errorString())
+        # load into shared memory
+        buffer = QBuffer()
+        buffer.open(QBuffer.ReadWrite)
+        out = QDataStream(buffer)
+        out << image  # at QDataStream's default version, as the example
+        if not self.m_sharedMemory.createAfterPrevious(buffer.size()):
+            return self.showError(self.m_sharedMemory.errorString())
+        if not self.m_sharedMemory.lockWhenFree():
+            return self.showError(self.m_sharedMemory.errorString())
+        count = self.m_sharedMemory.copyFrom(buffer)
+        self.m_sharedMemory.unlock()
+        return self.wrote(count, image, buffer)
+
+    @pyqtSlot()
+    def on_loadImageButton_clicked(self):
+        fileName, _ = QFileDialog.getOpenFileName(
+            self, filter=self.tr("Images (*.png *.xpm *.jpg)"))
+        if fileName:
+            self.loadFromFile(fileName)
 
     def wrote(self, count, image=None, buffer=None):
         """After a write: an image goes under Qt 6's native key of the same

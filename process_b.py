@@ -7,20 +7,19 @@ import sys
 
 from PyQt5.QtCore import (QBuffer, QByteArray, QCommandLineOption, QCommandLineParser,
                           QCoreApplication, QDataStream, pyqtSlot)
-from PyQt5.QtGui import QImageWriter
+from PyQt5.QtGui import QImageWriter, QPixmap
 from PyQt5.QtWidgets import QWidget
 
 from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, asQString, formClass
 from qtipc.program import (EXIT_FAILURE, keyFrom, parseOptions, printError,
                            quitOnTerminationSignals, sharedMemoryKeyOption, startApplication,
                            usageError, writeFully)
-from qtipc.images import ImageShowing
 from qtipc.posix_shared_memory import PosixSharedMemory
 from qtipc.segment_format import SegmentFormat, readFromBytes
 from qtipc.shared_memory import SharedMemory
 
 
-class Widget_PB(ImageShowing, QWidget):
+class Widget_PB(QWidget):
 
     def __init__(self, key=DEFAULT_SHARED_MEMORY_KEY, parent=None):
         super().__init__(parent)
@@ -66,10 +65,43 @@ class Widget_PB(ImageShowing, QWidget):
     @pyqtSlot()
     def on_pushButton_clicked(self):
         text = self.loadStrFromMemory()
-        if self.m_format.error() == SegmentFormat.HoldsImage and self.showImageFromMemory():
-            return  # not a text: the image Qt's example shares
-        self.ui.textEdit.setPlainText(asQString(self.errorString() or text))
+        image = self.m_format.takeImage()  # not a text: the image Qt's example shares
+        if image is not None:
+            return self.showImage(image)  # as this read found it, not read again
+        self.ui.textEdit.setPlainText(asQString(text))
         self.ui.stackedWidget.setCurrentWidget(self.ui.textEdit)
+
+    # Qt's Shared Memory example (examples/corelib/ipc/sharedmemory/dialog.cpp,
+    # Qt 6.6 and later): Dialog::loadFromMemory() for --save-image, and the
+    # label it shows the image in.
+
+    def loadImageFromMemory(self):
+        """The image in the segment (attach, lock, in >> image, unlock,
+        detach); None when there is none, and errorString() says why."""
+        self.m_errorString = ""
+        self.m_sharedMemory = self.m_sharedMemory.renewed(self)  # as loadStrFromMemory
+        self.m_sharedMemory.setKey(self.m_key)
+        if not self.m_sharedMemory.attachToWritten():
+            return self.readQt6Memory(self.m_format.readImage)  # none under the legacy key
+        buffer = QBuffer()
+        in_ = QDataStream(buffer)
+        if not self.m_sharedMemory.lockWhenFree():
+            self.m_sharedMemory.detachWhenFree()
+            self.showError(self.m_sharedMemory.errorString())
+            return None
+        segment = self.m_sharedMemory.constView()
+        buffer.setData(QByteArray.fromRawData(segment))
+        buffer.open(QBuffer.ReadOnly)
+        image = self.m_format.readImage(in_, segment)  # in >> image, checked
+        self.m_sharedMemory.unlock()
+        self.m_sharedMemory.detachWhenFree()
+        if image is None:
+            self.showError(self.m_format.errorString())
+        return image
+
+    def showImage(self, image):
+        self.ui.imageLabel.setPixmap(QPixmap.fromImage(image))
+        self.ui.stackedWidget.setCurrentWidget(self.ui.imageArea)
 
     def readQt6Memory(self, read):
         """`read` (SegmentFormat.readText or readImage) of what Qt 6's native

@@ -1,25 +1,23 @@
 """Images in shared memory as Qt's Shared Memory example (corelib/ipc/
 sharedmemory) shares them: `out << image` through a QDataStream at Qt's
 default version, which writes a qint32 1 (not a null image) and then the
-image as PNG. What process A and process B do with them beyond the
-example's lines, each under a name that says what it does."""
+image as PNG. What process A and process B need beyond the example's
+lines (Widget_PA.loadFromFile and Widget_PB.loadImageFromMemory hold
+those): the size limits, the checked reader, the thumbnail, dropped files."""
 
 import os
 import re
 
-from PyQt5.QtCore import QBuffer, QByteArray, QCoreApplication, QDataStream, QEvent, QObject, Qt
+from PyQt5.QtCore import QCoreApplication, QDataStream, QEvent, QObject, Qt
 from PyQt5.QtGui import QImage, QImageReader, QPixmap
-from PyQt5.QtWidgets import QFileDialog, QWidget
+from PyQt5.QtWidgets import QWidget
 
 from qtipc import arg
-from qtipc.system_limits import SegmentSizeLimit
+from qtipc.errors import ErrorString
 
 # What `out << image` writes first (QDataStream version 5 and later): the
 # qint32 1 that says the image is not null, then the PNG signature.
 QIMAGE_STREAM_START = b"\x00\x00\x00\x01" + b"\x89PNG\r\n\x1a\n"
-
-# Enough of a PNG for its header (IHDR is its first chunk).
-HEADER_BYTES = 4096
 
 # Qt 6's QImageReader::allocationLimit() when QT_IMAGEIO_MAXALLOC does not
 # set it, in megabytes.
@@ -66,7 +64,7 @@ def decodedImageBytes(width, height, imageFormat):
     return bytesPerLine * height
 
 
-class ImageSizeLimit:
+class ImageSizeLimit(ErrorString):
     """Qt 6's allocation limit for decoded images, checked before Qt 5
     decodes one. The reader's header gives the size and the format it will
     decode to; an image whose pixels would take more than the limit
@@ -77,18 +75,14 @@ class ImageSizeLimit:
     errorString() says why it is False."""
 
     def __init__(self, megabytes=None):
-        self.m_megabytes = allocationLimitMegabytes() if megabytes is None else megabytes
-        self.m_errorString = ""
-
-    def errorString(self):
-        return self.m_errorString
+        self._megabytes = allocationLimitMegabytes() if megabytes is None else megabytes
 
     def allowsFile(self, fileName, reader=None):
         """False when the image in `fileName` is too large to decode; its
         header is read by `reader` where one is given (it can still read
         the image afterwards)."""
-        return self.allows(reader or QImageReader(fileName), arg(QCoreApplication.translate(
-            "ImageSizeLimit", "The image in %1"), fileName))
+        return self.allows(reader or QImageReader(fileName),
+                           arg(translate("ImageSizeLimit", "The image in %1"), fileName))
 
     def allowsStreamedImage(self, stream):
         """False when the image `in >> image` would read from `stream` (a
@@ -99,95 +93,62 @@ class ImageSizeLimit:
         start = device.pos()
         try:
             device.seek(start + 4)
-            return self.allowsInSegment(QImageReader(device, b"png"))
+            return self.allows(QImageReader(device, b"png"), translate(
+                "ImageSizeLimit", "The image in the shared memory segment"))
         finally:
             device.seek(start)
-
-    def allowsInSegment(self, reader):
-        """False when the image in a shared memory segment, whose header
-        `reader` reads, is too large to decode."""
-        return self.allows(reader, QCoreApplication.translate(
-            "ImageSizeLimit", "The image in the shared memory segment"))
 
     def allows(self, reader, what):
         """False when the image `reader` would read is too large to decode;
         `what` names it in errorString()."""
-        self.m_errorString = ""
+        self._clearError()
         size = reader.size()
-        if self.m_megabytes == 0 or not size.isValid() or size.isEmpty():
+        if self._megabytes == 0 or not size.isValid() or size.isEmpty():
             return True
         needed = decodedImageBytes(size.width(), size.height(), reader.imageFormat())
-        if needed <= self.m_megabytes * 1024 * 1024:
+        if needed <= self._megabytes * 1024 * 1024:
             return True
-        self.m_errorString = arg(QCoreApplication.translate(
+        return self._fail(arg(translate(
             "ImageSizeLimit", "%1 is %2x%3 pixels: decoded, it would take %4 bytes, more than "
                               "the limit of %5 MB. It was not read. QT_IMAGEIO_MAXALLOC sets "
                               "the limit in MB (0: no limit), as in Qt 6."),
-            what, size.width(), size.height(), needed, self.m_megabytes)
-        return False
+            what, size.width(), size.height(), needed, self._megabytes))
 
 
-def damagedImageMessage():
-    return translate("ImageReader", "The shared memory segment holds a damaged image: it starts "
-                                    "as Qt writes an image, but its PNG cannot be read.")
-
-
-class ImageReader(QImageReader):
+class ImageReader(ErrorString, QImageReader):
     """QImageReader whose readImage() and readFromStream() check what they
     read and say why they read nothing in words the user knows: errorString()
     then holds this class's reason (Qt's own where it has none)."""
-
-    def __init__(self, *args):
-        super().__init__(*args)
-        self.m_errorString = ""
-        self.m_device = None
-
-    @classmethod
-    def fromSegment(cls, segment):
-        """A reader of the image in a segment that starts as `out << image`
-        does, for its header (size(), format()) without decoding it."""
-        header = QBuffer()
-        with memoryview(segment) as view:
-            header.setData(bytes(view[4:4 + HEADER_BYTES]))
-        reader = cls(header)
-        reader.m_device = header  # kept as long as the reader
-        return reader
-
-    def errorString(self):
-        return self.m_errorString or super().errorString()
 
     def readImage(self):
         """image.load(fileName), as Qt's example does, checked: the image, or
         None. A file that is there but is not an image gets the example's
         message."""
-        self.m_errorString = ""
+        self._clearError()
         limit = ImageSizeLimit()  # before decoding: Qt 5 has no limit of its own
         if not limit.allowsFile(self.fileName(), self):
-            self.m_errorString = limit.errorString()
-            return None
+            return self._fail(limit.errorString(), None)
         image = self.read()
         if not image.isNull():
             return image
         if self.error() == QImageReader.FileNotFoundError:
-            self.m_errorString = arg(translate("ImageReader", "Cannot read %1: %2"),
-                                     self.fileName(), super().errorString())
-        else:
-            self.m_errorString = translate(
-                "ImageReader", "Selected file is not an image, please select another.")
-        return None
+            return self._fail(arg(translate("ImageReader", "Cannot read %1: %2"),
+                                  self.fileName(), QImageReader.errorString(self)), None)
+        return self._fail(translate("ImageReader", "Selected file is not an image, please "
+                                                   "select another."), None)
 
     def readFromStream(self, stream):
         """in >> image, checked: the image, or None."""
-        self.m_errorString = ""
+        self._clearError()
         limit = ImageSizeLimit()
         if not limit.allowsStreamedImage(stream):
-            self.m_errorString = limit.errorString()
-            return None
+            return self._fail(limit.errorString(), None)
         image = QImage()
         stream >> image
         if image.isNull() or stream.status() != QDataStream.Ok:
-            self.m_errorString = damagedImageMessage()
-            return None
+            return self._fail(translate(
+                "ImageReader", "The shared memory segment holds a damaged image: it starts as "
+                               "Qt writes an image, but its PNG cannot be read."), None)
         return image
 
 
@@ -211,7 +172,7 @@ class FileDrops(QObject):
 
     def __init__(self, widget, dropped):
         super().__init__(widget)
-        self.m_dropped = dropped
+        self._dropped = dropped
         widget.setAcceptDrops(True)
         for watched in [widget] + widget.findChildren(QWidget):
             watched.installEventFilter(self)
@@ -226,89 +187,6 @@ class FileDrops(QObject):
                 and self.localFile(event.mimeData()):
             event.acceptProposedAction()
             if event.type() == QEvent.Drop:
-                self.m_dropped(self.localFile(event.mimeData()))
+                self._dropped(self.localFile(event.mimeData()))
             return True
         return False
-
-
-class ImageSharing:
-    """Process A's images, shared as Qt's Shared Memory example shares them
-    (its Dialog::loadFromFile): mixed into Widget_PA, whose m_key,
-    m_sharedMemory, wrote() and showError() it uses, so that the class
-    itself reads as the blog's."""
-
-    def shareImagesFrom(self, button):
-        """The image chosen with `button`, or a file dropped on the window."""
-        button.clicked.connect(self.loadImageFromDialog)
-        FileDrops(self, self.loadFromFile)
-
-    def loadFromFile(self, fileName):
-        """Shares the image in `fileName`, with the example's steps; False
-        when it could not. A file that is not an image leaves what was
-        shared before."""
-        reader = ImageReader(fileName)
-        image = reader.readImage()
-        if image is None:
-            return self.showError(reader.errorString())
-        segmentLimit = SegmentSizeLimit()  # checked before what is shared is touched
-        if not segmentLimit.allowsImage(image):
-            return self.showError(segmentLimit.errorString())
-        self.m_sharedMemory.setKey(self.m_key)
-        if self.m_sharedMemory.isAttached() and not self.m_sharedMemory.detachWhenFree():
-            return self.showError(self.m_sharedMemory.errorString())
-        # Load into shared memory
-        buffer = QBuffer()
-        buffer.open(QBuffer.ReadWrite)
-        out = QDataStream(buffer)
-        out << image  # at QDataStream's default version, as the example
-        if not (self.m_sharedMemory.createAfterPrevious(buffer.size())
-                and self.m_sharedMemory.lockWhenFree()):
-            return self.showError(self.m_sharedMemory.errorString())
-        count = self.m_sharedMemory.copyFrom(buffer)
-        self.m_sharedMemory.unlock()
-        return self.wrote(count, image, buffer)
-
-    def loadImageFromDialog(self):
-        fileName, _ = QFileDialog.getOpenFileName(
-            self, filter=QCoreApplication.translate("ImageSharing", "Images (*.png *.xpm *.jpg)"))
-        if fileName:
-            self.loadFromFile(fileName)
-
-
-class ImageShowing:
-    """Process B's images, read as Qt's Shared Memory example reads them (its
-    Dialog::loadFromMemory): mixed into Widget_PB, whose m_key, m_format,
-    m_sharedMemory, readQt6Memory() and showError() it uses."""
-
-    def loadImageFromMemory(self):
-        """The image in the segment (attach, lock, in >> image, unlock,
-        detach); None when there is none, and errorString() says why."""
-        self.m_errorString = ""
-        self.m_sharedMemory = self.m_sharedMemory.renewed(self)
-        self.m_sharedMemory.setKey(self.m_key)
-        if not self.m_sharedMemory.attachToWritten():
-            return self.readQt6Memory(self.m_format.readImage)  # none under the legacy key
-        buffer = QBuffer()
-        in_ = QDataStream(buffer)
-        if not self.m_sharedMemory.lockWhenFree():
-            self.m_sharedMemory.detachWhenFree()
-            self.showError(self.m_sharedMemory.errorString())
-            return None
-        segment = self.m_sharedMemory.constView()
-        buffer.setData(QByteArray.fromRawData(segment))
-        buffer.open(QBuffer.ReadOnly)
-        image = self.m_format.readImage(in_, segment)  # in >> image, checked
-        self.m_sharedMemory.unlock()
-        self.m_sharedMemory.detachWhenFree()
-        if image is None:
-            self.showError(self.m_format.errorString())
-        return image
-
-    def showImageFromMemory(self):
-        """Shows the image in the segment; False when there is none."""
-        image = self.loadImageFromMemory()
-        if image is None:
-            return False
-        self.ui.imageLabel.setPixmap(QPixmap.fromImage(image))
-        self.ui.stackedWidget.setCurrentWidget(self.ui.imageArea)
-        return True

@@ -5,15 +5,16 @@ byte length, then UTF-16BE), or an image as Qt's Shared Memory example's
 
 `SegmentFormat` checks a text before process A touches anything, and reads
 what process B finds, in Qt's shape: an operation returns its result (None
-or False when it fails) and error() and errorString() say why."""
+or False when it fails) and errorString() says why."""
 
 import sys
 
 from PyQt5.QtCore import QBuffer, QByteArray, QCoreApplication, QDataStream
 
 from qtipc import arg
+from qtipc.errors import ErrorString
 from qtipc.system_limits import SegmentSizeLimit
-from qtipc.images import QIMAGE_STREAM_START, ImageReader, ImageSizeLimit, damagedImageMessage
+from qtipc.images import QIMAGE_STREAM_START, ImageReader
 
 # The largest segment a QByteArray, and so QBuffer and QSharedMemory, can hold.
 MAX_SIZE = 0x7fffffff - 32
@@ -26,42 +27,32 @@ SEGMENT_PAGE_SIZE = 4096 if sys.platform == "win32" else None
 translate = QCoreApplication.translate
 
 
-class SegmentFormat:
-    NoError, HoldsImage, HoldsText, NotData = range(4)
+class SegmentFormat(ErrorString):
 
     def __init__(self):
-        self.m_error = self.NoError
-        self.m_errorString = ""
+        self._image = None
 
-    def error(self):
-        return self.m_error
-
-    def errorString(self):
-        return self.m_errorString
-
-    def fail(self, error, message):
-        self.m_error, self.m_errorString = error, message
-        return None
+    def takeImage(self):
+        """The image the last readText() found in place of a text, handed
+        over once (a window shows it without reading the segment again), or
+        None."""
+        image, self._image = self._image, None
+        return image
 
     def canHoldText(self, text):
         """False (errorString() says why) for a text no segment can share:
         checked before anything is touched, so the previous one stays."""
-        self.m_error, self.m_errorString = self.NoError, ""
+        self._clearError()
         limit = SegmentSizeLimit()  # one segment's cap on this system
         try:
             size = 4 + utf16Size(text)
         except UnicodeEncodeError:
-            self.fail(self.NotData, translate("SegmentFormat", "The text is not valid Unicode (it "
-                                              "holds unpaired surrogates); nothing was written."))
-            return False
+            return self._fail(translate("SegmentFormat", "The text is not valid Unicode (it "
+                                        "holds unpaired surrogates); nothing was written."))
         if size > MAX_SIZE:
-            self.fail(self.NotData, translate("SegmentFormat", "The text is too long for shared "
-                                              "memory; nothing was written."))
-            return False
-        if not limit.allows(size):
-            self.fail(self.NotData, limit.errorString())
-            return False
-        return True
+            return self._fail(translate("SegmentFormat", "The text is too long for shared "
+                                        "memory; nothing was written."))
+        return limit.allows(size) or self._fail(limit.errorString())
 
     @staticmethod
     def holdsImage(segment):
@@ -72,47 +63,47 @@ class SegmentFormat:
     def readText(self, stream, segment):
         """in >> str, checked and without copies: the text when the segment's
         bytes (`segment`, read by the QDataStream `stream`) are exactly one
-        serialized QString, else None.
+        serialized QString, else None. An image is read instead (in >> image),
+        for takeImage().
 
         The stream reads the length and steps over the text, which is decoded
         straight from the segment: readQString() would make a QString and
-        PyQt convert it, 3 to 10 times slower. The length field is read again
-        at the end: a writer that does not take the lock writes it last (see
-        SharedMemory.copyFrom)."""
-        self.m_error, self.m_errorString = self.NoError, ""
+        PyQt convert it, which is slower (docs/benchmarks.md). The length
+        field is read again at the end: a writer that does not take the lock
+        writes it last (see SharedMemory.copyFrom)."""
+        self._image = None
         if self.holdsImage(segment):
-            reader, limit = ImageReader.fromSegment(segment), ImageSizeLimit()
-            if not limit.allowsInSegment(reader):  # said before its size, as reading it would
-                return self.fail(self.NotData, limit.errorString())
-            size = reader.size()
-            if not size.isValid():
-                return self.fail(self.NotData, damagedImageMessage())
-            return self.fail(self.HoldsImage, arg(translate("SegmentFormat",
-                "The shared memory segment holds an image (%1x%2 pixels), not a text; save it "
-                "with --save-image FILE."), size.width(), size.height()))
+            self._image = self.readImage(stream, segment)
+            return None if self._image is None else self._fail(arg(translate(
+                "SegmentFormat", "The shared memory segment holds an image (%1x%2 pixels), not "
+                                 "a text; save it with --save-image FILE."),
+                self._image.width(), self._image.height()), None)
+        self._clearError()
         if _markerWithoutPng(segment):
-            return self.fail(self.NotData, neitherMessage())
+            return self._fail(translate(
+                "SegmentFormat", "The shared memory segment holds neither a text nor an image: "
+                                 "it starts as Qt writes an image, but no PNG follows."), None)
         with memoryview(segment) as view:
             length = bytes(view[:4])
             text = _readQStringFrom(stream, view)
             pos = stream.device().pos()
             size = pos if _isPageRounding(view, pos) else len(view)
             error = _notOneQString(size, length, text, stream.status(), pos, bytes(view[:4]))
-        return self.fail(self.NotData, error) if error else text
+        return self._fail(error, None) if error else text
 
     def readImage(self, stream, segment):
-        """in >> image, checked: the QImage, or None."""
-        self.m_error, self.m_errorString = self.NoError, ""
-        if _markerWithoutPng(segment):
-            return self.fail(self.NotData, neitherMessage())
+        """in >> image, checked: the QImage, or None. Where the segment holds
+        no image, errorString() says what it holds, as readText() finds it
+        (zeros: nothing written yet, as between a writer's create and copy)."""
+        self._clearError()
         if not self.holdsImage(segment):
-            return self.fail(self.HoldsText, translate("SegmentFormat",
-                "The shared memory segment holds a text, not an image; read it with --print."))
+            if self.readText(stream, segment) is None:
+                return None
+            return self._fail(translate("SegmentFormat", "The shared memory segment holds a "
+                                        "text, not an image; read it with --print."), None)
         reader = ImageReader()
         image = reader.readFromStream(stream)
-        if image is None:
-            return self.fail(self.NotData, reader.errorString())
-        return image
+        return image if image is not None else self._fail(reader.errorString(), None)
 
 
 def utf16Size(text, piece=1 << 14):
@@ -120,7 +111,7 @@ def utf16Size(text, piece=1 << 14):
     where it holds an unpaired surrogate. A long text is encoded piece by
     piece: one piece's memory is used again and again, where encoding it
     at once would take as much new memory as the text, and most of the time
-    goes to that (measured: 32 against 55 ms for 64 MiB)."""
+    goes to that (docs/benchmarks.md)."""
     if len(text) <= 64 * piece:
         return len(text.encode("utf-16-be"))
     size, start = 0, 0
@@ -140,12 +131,6 @@ def readFromBytes(read, data):
     buffer.setData(QByteArray(data))
     buffer.open(QBuffer.ReadOnly)
     return read(QDataStream(buffer), data)
-
-
-def neitherMessage():
-    return translate("SegmentFormat", "The shared memory segment holds neither a text nor an "
-                                      "image: it starts as Qt writes an image, but no PNG "
-                                      "follows.")
 
 
 def _markerWithoutPng(segment):

@@ -5,11 +5,13 @@ example's own binary (Debian's qtbase5-examples) in a real X server. Every
 test has its own key (or its own TMPDIR for the example's fixed key) and must
 leave no process, segment, semaphore or key file behind."""
 
+import json
 import os
 import shutil
 import signal
 import struct
 import subprocess
+import sys
 import time
 
 import pytest
@@ -17,14 +19,16 @@ from PyQt5.QtCore import QBuffer, QDataStream, QEvent, QMimeData, QPoint, Qt, QU
 from PyQt5.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
 from PyQt5.QtWidgets import QFileDialog
 
-from peers import cxxExample, missingPeer
+from peers import HELPERS, cxxExample, missingPeer
 from testbed.oracle import layout
 from testbed.processes import TIMEOUT, readLine
+from testbed.programs import REPO
 from testbed.sysv import findSegment, removeUnder
 from qtipc.images import QIMAGE_STREAM_START
 
 EXAMPLE_KEY = "QSharedMemoryExample"  # fixed in Qt's example (dialog.cpp)
 NOT_AN_IMAGE = "Selected file is not an image, please select another."
+NOTHING_YET = "Nothing has been written to the shared memory segment yet."
 
 
 def exampleImagePath():
@@ -340,6 +344,121 @@ def test_an_image_file_dropped_on_a_is_shared(ipc, qtbot, tmp_path, where):
     refused = QDragEnterEvent(QPoint(5, 5), Qt.CopyAction, text, Qt.LeftButton, Qt.NoModifier)
     QApplication.sendEvent(widget, refused)
     assert not refused.isAccepted()
+
+
+# --- One read per click, seen from outside ------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def callCounter(tmp_path_factory):
+    """tests/helpers/count_ipc_calls.c, built: the LD_PRELOAD library that
+    records a process's calls that attach to or lock shared memory."""
+    if not shutil.which("gcc"):
+        missingPeer("gcc is needed to build tests/helpers/count_ipc_calls.c")
+    library = str(tmp_path_factory.mktemp("count-ipc-calls") / "count_ipc_calls.so")
+    build = subprocess.run(["gcc", "-shared", "-fPIC", "-o", library,
+                            os.path.join(HELPERS, "count_ipc_calls.c"), "-ldl"],
+                           capture_output=True, text=True, timeout=TIMEOUT)
+    assert build.returncode == 0, build.stderr
+    return library
+
+
+def readAndClick(ipc, callCounter, key, tmp_path):
+    """tests/helpers/click_b.py under the counting library: process B's
+    blog read once, then one click of its button. Its JSON: the calls each
+    made, and what the window shows."""
+    calls = str(tmp_path / "ipc-calls")
+    helper = ipc.processes.start(
+        [sys.executable, os.path.join(HELPERS, "click_b.py"), key],
+        env={"PYTHONPATH": REPO, "LD_PRELOAD": callCounter, "IPC_CALLS": calls})
+    out, err = helper.communicate(timeout=TIMEOUT)
+    assert helper.returncode == 0, err.decode()
+    return json.loads(out)
+
+
+@pytest.mark.parametrize("what", ["image", "text"])
+def test_one_click_of_b_attaches_and_locks_once(ipc, callCounter, tmp_path, what):
+    """A click reads the segment as the blog's read does, once: the same
+    attach and lock calls, one attach; an image it finds is the one shown."""
+    key = ipc.key()
+    if what == "image":
+        startImageWriter(ipc, key, saved(patternImage(), tmp_path, "source.png"))
+    else:
+        ipc.startWriter(key, "a text")
+    seen = readAndClick(ipc, callCounter, key, tmp_path)
+    attach = "shmat {}".format(findSegment(key).shmid)
+    assert seen["read"].count(attach) == 1 and any(c.startswith("semop ") for c in seen["read"])
+    assert seen["click"] == seen["read"]
+    assert seen["shows"] == ("image 120x90" if what == "image" else "text: a text")
+
+
+@pytest.mark.parametrize("what", ["image", "text"])
+def test_one_click_of_b_reads_qt6s_native_key_once(ipc, qt6, callCounter, tmp_path, what):
+    """Where only Qt 6's native key holds data (Qt 6.6+'s example's image,
+    or a text written there), a click opens it as often as one read does."""
+    from qtipc.posix_shared_memory import PosixSharedMemory
+    key = ipc.key()
+    if what == "image":
+        writer = qt6.example(key, "load", saved(patternImage(), tmp_path, "source.png"))
+        ipc.qt6LeavesBehind(key)
+        assert readLine(writer) == "loaded\n"
+    else:
+        writer = ipc.keep(PosixSharedMemory(key))
+        assert writer.publish(layout("a text")), writer.errorString()
+    seen = readAndClick(ipc, callCounter, key, tmp_path)
+    opened = [call for call in seen["read"] if call.startswith("shm_open ")]
+    assert opened and all(call.split(" ", 1)[1].lstrip("/") == key for call in opened)
+    assert seen["click"] == seen["read"]
+    assert seen["shows"] == ("image 120x90" if what == "image" else "text: a text")
+    if what == "image":
+        writer.stdin.close()
+        assert writer.wait(TIMEOUT) == 0
+    else:
+        writer.release()
+
+
+# --- A read between a writer's create() and its copy ---------------------------------------------
+
+def startCreatedNotWritten(ipc, qt6, which, key, size):
+    """tests/helpers/created_not_written.py: the shared memory of `key`
+    created, all zeros, nothing written; kept until its stdin closes."""
+    if which == "qt6":
+        creator = qt6.start("created_not_written.py", "qt6", key, size)
+        ipc.qt6LeavesBehind(key)
+    else:
+        creator = ipc.startHelper("created_not_written.py", "qt5", key, size)
+    assert readLine(creator) == "created\n"
+    return creator
+
+
+@pytest.mark.parametrize("which", ["qt5", "qt6"])
+def test_a_read_before_anything_is_written_says_so(ipc, qt6, qtbot, tmp_path, which):
+    """create() fills the segment with zeros, and the copy comes after it:
+    a read that lands in between, of a text or an image, by --print,
+    --save-image or the button, says nothing has been written yet, and
+    never that the segment holds a text."""
+    from process_b import Widget_PB
+    key = ipc.key()
+    creator = startCreatedNotWritten(ipc, qt6, which, key, len(qimageStream(patternImage())))
+    target = tmp_path / "target.png"
+    for status, out, err in (saveImage(ipc, key, str(target)), ipc.read(key)):
+        assert (status, out) == (1, b"")
+        assert NOTHING_YET in err and "holds a text" not in err, err
+    assert not target.exists()
+    reader = ipc.keep(Widget_PB(key))
+    qtbot.mouseClick(reader.ui.pushButton, Qt.LeftButton)
+    assert reader.ui.textEdit.toPlainText() == NOTHING_YET
+    creator.stdin.close()
+    assert creator.wait(TIMEOUT) == 0
+
+
+def test_an_image_read_in_the_middle_of_a_copy_says_nothing_is_written_yet(ipc, tmp_path):
+    """SharedMemory.copyFrom writes the first four bytes last: a reader that
+    gets in without the lock before them sees the rest of the image after
+    four zeros, and is told that nothing has been written yet."""
+    key = ipc.key()
+    ipc.foreignSegment(key, bytes(4) + qimageStream(patternImage())[4:])
+    status, out, err = saveImage(ipc, key, str(tmp_path / "target.png"))
+    assert (status, out) == (1, b"") and NOTHING_YET in err and "holds a text" not in err
 
 
 # --- Qt's C++ Shared Memory example, in a real X server ----------------------------------------

@@ -44,6 +44,13 @@ BLOG_CODE_SHA256 = {
     "widget_pa.cpp": "73ec9c98ad0cb04430ad83812eab5606cb2fdfeb080e0552c26eb3d444c5c0dc",
     "widget_pb.cpp": "152ce1f90ffcd187df436510e8059afd20ec7c16df2e8a71d691d9f77c0f7bf6",
 }
+# Qt 6.6+'s examples/corelib/ipc/sharedmemory/dialog.cpp (qt/qtbase), as
+# docs/blog/dialog.cpp holds it below its header: the SHA-256 of the file.
+EXAMPLE = os.path.join(BLOG, "dialog.cpp")
+EXAMPLE_SHA256 = "df2082c170efa202e3e47295f172c4457548f382961e20cf27ec6ce25256e47a"
+# Its two slots, and the methods of the port that follow their steps.
+EXAMPLE_METHODS = {"Dialog::loadFromFile": "Widget_PA.loadFromFile",
+                   "Dialog::loadFromMemory": "Widget_PB.loadImageFromMemory"}
 SCRIPTS = [program.module + ".py" for program in PROGRAMS]
 ROW = re.compile(r'<tr>\n<td valign="top">(.*?)</td>\n<td valign="top">(.*?)</td>\n</tr>', re.S)
 
@@ -148,6 +155,40 @@ def test_every_blog_method_is_on_the_page_whole(tool):
             assert left, method
             shown = [line for text in left for line in codeLines(text)]
             assert shown == codeLines(blog[method]), method
+
+
+def test_qts_example_is_its_file_verbatim_with_its_licence(tool):
+    """docs/blog/dialog.cpp holds Qt's file byte for byte below its header,
+    which names where it is from and its SHA-256; the file keeps its own
+    licence header."""
+    text = read(EXAMPLE)
+    source = tool.exampleSource(text)
+    assert hashlib.sha256(source.encode("utf-8")).hexdigest() == EXAMPLE_SHA256
+    header = text[:-len(source)]
+    assert EXAMPLE_SHA256 in header
+    assert "examples/corelib/ipc/sharedmemory/dialog.cpp" in header and "Qt 6.6" in header
+    assert source.startswith("// Copyright (C) 2016 The Qt Company Ltd.\n"
+                             "// SPDX-License-Identifier: LicenseRef-Qt-Commercial OR "
+                             "BSD-3-Clause\n")
+    assert "QNativeIpcKey(u\"QSharedMemoryExample\"_s)" in source  # Qt 6.6's, not older
+
+
+def test_qts_example_slots_are_on_the_page_whole_beside_the_ports(tool):
+    """Each of the example's two slots has its heading, its C++ whole in the
+    left column (from its signature to its closing brace), and the port's
+    method of that name on the right."""
+    page = read(PAGE)
+    source = tool.exampleSource(read(EXAMPLE))
+    for method, port in EXAMPLE_METHODS.items():
+        shown = section(page, method + " (Qt's example)")
+        table = rows(shown)
+        assert table, method
+        left = [line for a, _ in table for line in codeLines(a)]
+        start = source.index("void {}()".format(method))
+        end = source.index("\n}\n", start) + 2
+        assert left[1:] == codeLines(source[start:end]), method
+        assert "def {}(self".format(port.split(".")[1]) in table[0][1], method
+        assert "The port's Python (<code>{}</code>)".format(port) in shown
 
 
 def test_shared_memory_steps_are_paired_on_the_page():

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes docs/side-by-side.md: per method, the blog's C++ beside the port's
-Python, with the blog's numbered steps paired row by row.
+Python, with the blog's numbered steps paired row by row; and Qt's Shared
+Memory example's two slots beside process A's and process B's methods.
 
     python3 tools/side_by_side_page.py           rewrites docs/side-by-side.md
     python3 tools/side_by_side_page.py --check   exits 1 if it is stale
@@ -10,8 +11,9 @@ two posts (the seeds) once, method by method, by
 
     python3 tools/side_by_side_page.py --extract [SEEDS_DIR]
 
-(SEEDS_DIR: $QTIPC_SEEDS, else ../shared/seeds beside the checkout). The
-Python comes from the four scripts, found with the ast module: the method of
+(SEEDS_DIR: $QTIPC_SEEDS, else ../shared/seeds beside the checkout). Qt's
+example's C++ comes from docs/blog/dialog.cpp: its file, verbatim under a
+header that says where it is from. The Python comes from the four scripts, found with the ast module: the method of
 the same name in the class of the same name (the constructor is __init__).
 
 Pairing, within a method: both sides are cut at their numbered step comments
@@ -42,13 +44,20 @@ COMMAND = "python3 tools/side_by_side_page.py"
 SEED_FORTUNE = "000_15076b2145fb4f39.txt"
 SEED_SHARED_MEMORY = "002_bf30db0ce6e5184c.txt"
 
+# Qt's Shared Memory example, as Qt 6.6 and later have it: docs/blog/dialog.cpp
+# holds its file verbatim after the line VERBATIM. Its slots are found in it as
+# the blog's methods are in a seed (see CLASSES: "example").
+QT_EXAMPLE = "dialog.cpp"
+VERBATIM = "// ==== the example's file, verbatim, from the next line on ===="
+
 # Where each method's code starts in the seed, in the blog's order.
 #   ("signature", text): the method whose signature line starts with text,
 #     with the comment lines just above it, to its closing brace;
 #   ("lines", first, last): the lines from the one that is `first` to the
 #     first one after it that is `last` (the blog shows the constructors of
 #     Server and Client as their bodies only).
-# The Python name: None where the port has no such method.
+# The Python name: None where the port has no such method. "example": the
+# methods of Qt's example that the class has too, after the blog's.
 CLASSES = [
     {"class": "Server", "script": "fortune_server.py", "file": "server.cpp",
      "seed": SEED_FORTUNE, "methods": [
@@ -77,6 +86,8 @@ CLASSES = [
           ("signature", "void Widget_PA::sendStrToMemory(QString str)")),
          ("Widget_PA::on_pushButton_clicked", "on_pushButton_clicked",
           ("signature", "void Widget_PA::on_pushButton_clicked()")),
+     ], "example": [
+         ("Dialog::loadFromFile", "loadFromFile", ("signature", "void Dialog::loadFromFile()")),
      ]},
     {"class": "Widget_PB", "script": "process_b.py", "file": "widget_pb.cpp",
      "seed": SEED_SHARED_MEMORY, "methods": [
@@ -87,6 +98,9 @@ CLASSES = [
           ("signature", "QString Widget_PB::loadStrFromMemory()")),
          ("Widget_PB::on_pushButton_clicked", "on_pushButton_clicked",
           ("signature", "void Widget_PB::on_pushButton_clicked()")),
+     ], "example": [
+         ("Dialog::loadFromMemory", "loadImageFromMemory",
+          ("signature", "void Dialog::loadFromMemory()")),
      ]},
 ]
 
@@ -167,6 +181,22 @@ def readBlog(repo, entry):
         return {}
     with open(path, encoding="utf-8") as file:
         return dict(blogMethods(file.read()))
+
+
+def exampleSource(text):
+    """Qt's example's file in the text of docs/blog/dialog.cpp: what follows
+    the line VERBATIM."""
+    return text.split(VERBATIM + "\n", 1)[1]
+
+
+def readExample(repo, entry):
+    """{Dialog::method: code} of Qt's example's methods that `entry` has too."""
+    path = os.path.join(repo, BLOG_DIR, QT_EXAMPLE)
+    if not os.path.exists(path):
+        return {}
+    with open(path, encoding="utf-8") as file:
+        source = exampleSource(file.read())
+    return {name: seedMethod(source, where) for name, _, where in entry.get("example", [])}
 
 
 # The port's code.
@@ -296,23 +326,25 @@ def table(left, right, rows):
     return "\n".join(out)
 
 
-def methodRows(cxx, python):
+def methodRows(cxx, python, where="blog"):
     if cxx is None:
-        return [(note("(not in the blog)"), pre(python))]
+        return [(note("(not in the {})".format(where)), pre(python))]
     if python is None:
         return [(pre(cxx), note("(not ported)"))]
-    def shown(text, key, where):
+    def shown(text, key, side):
         if text is not None:
             return pre(text)
-        return note("(no step {} in the {})".format(key, where)) if key is not None else ""
-    return [(shown(a, key, "blog"), shown(b, key, "port")) for key, a, b in pairSteps(cxx, python)]
+        return note("(no step {} in the {})".format(key, side)) if key is not None else ""
+    return [(shown(a, key, where), shown(b, key, "port")) for key, a, b in pairSteps(cxx, python)]
 
 
 def sections(repo):
-    """[(class entry, [(heading, blog name, python name, C++ or None, Python or None)])]."""
+    """[(class entry, [(heading, C++ name, python name, C++ or None, Python or None)])]:
+    the blog's methods, Qt's example's, then the port's own."""
     out = []
     for entry in CLASSES:
         blog = readBlog(repo, entry)
+        example = readExample(repo, entry)
         port = readPort(repo, entry)
         portCode = {}
         for name, code in port:
@@ -326,6 +358,10 @@ def sections(repo):
                 heading += " (destructor)"
             methods.append((heading, blogName, pythonName, blog.get(blogName),
                             portCode.get(pythonName) if pythonName else None))
+            shown.add(pythonName)
+        for exampleName, pythonName, _ in entry.get("example", []):
+            methods.append((exampleName + " (Qt's example)", exampleName, pythonName,
+                            example.get(exampleName), portCode.get(pythonName)))
             shown.add(pythonName)
         for name, code in port:
             if name not in shown:
@@ -356,6 +392,11 @@ def page(repo=REPO):
         "methods follow the blog's. Command-line code outside the classes is not shown;",
         "[deviations.md](deviations.md) says why each difference is there.",
         "",
+        "Process A and process B also share images as Qt's Shared Memory example does:",
+        "after the blog's methods, the example's two slots (`Dialog::loadFromFile` and",
+        "`Dialog::loadFromMemory`, Qt 6.6 and later, from [blog/dialog.cpp](blog/dialog.cpp))",
+        "stand beside the methods that follow their steps.",
+        "",
     ]
     content = sections(repo)
     for entry, methods in content:
@@ -369,11 +410,13 @@ def page(repo=REPO):
         for heading, blogName, pythonName, cxx, python in methods:
             lines.append("### " + heading)
             lines.append("")
-            left = "The blog's C++" + (
+            fromExample = heading.endswith("(Qt's example)")
+            left = ("Qt's example's C++" if fromExample else "The blog's C++") + (
                 " (<code>{}</code>)".format(html.escape(blogName)) if blogName else "")
             right = "The port's Python (<code>{}.{}</code>)".format(
                 entry["class"], html.escape(pythonName)) if pythonName else "The port's Python"
-            lines.append(table(left, right, methodRows(cxx, python)))
+            lines.append(table(left, right, methodRows(
+                cxx, python, "example" if fromExample else "blog")))
             lines.append("")
     return "\n".join(lines)
 

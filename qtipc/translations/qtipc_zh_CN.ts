@@ -85,43 +85,35 @@
 <context>
     <name>ImageReader</name>
     <message>
-        <location filename="../images.py" line="131"/>
+        <location filename="../images.py" line="149"/>
         <source>The shared memory segment holds a damaged image: it starts as Qt writes an image, but its PNG cannot be read.</source>
         <translation>共享内存段中的图像已损坏：其开头与 Qt 写入的图像相同，但其中的 PNG 无法读取。</translation>
     </message>
     <message>
-        <location filename="../images.py" line="172"/>
+        <location filename="../images.py" line="135"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../images.py" line="175"/>
+        <location filename="../images.py" line="137"/>
         <source>Selected file is not an image, please select another.</source>
         <translation>所选文件不是图像，请选择其他文件。</translation>
     </message>
 </context>
 <context>
-    <name>ImageSharing</name>
-    <message>
-        <location filename="../images.py" line="272"/>
-        <source>Images (*.png *.xpm *.jpg)</source>
-        <translation>图像 (*.png *.xpm *.jpg)</translation>
-    </message>
-</context>
-<context>
     <name>ImageSizeLimit</name>
     <message>
-        <location filename="../images.py" line="90"/>
+        <location filename="../images.py" line="84"/>
         <source>The image in %1</source>
         <translation>%1 中的图像</translation>
     </message>
     <message>
-        <location filename="../images.py" line="109"/>
+        <location filename="../images.py" line="96"/>
         <source>The image in the shared memory segment</source>
         <translation>共享内存段中的图像</translation>
     </message>
     <message>
-        <location filename="../images.py" line="122"/>
+        <location filename="../images.py" line="111"/>
         <source>%1 is %2x%3 pixels: decoded, it would take %4 bytes, more than the limit of %5 MB. It was not read. QT_IMAGEIO_MAXALLOC sets the limit in MB (0: no limit), as in Qt 6.</source>
         <translation>%1为 %2x%3 像素：解码后需要 %4 字节，超过 %5 MB 的上限，未读取。QT_IMAGEIO_MAXALLOC 以 MB 为单位设置该上限（0 表示不限），与 Qt 6 相同。</translation>
     </message>
@@ -295,42 +287,42 @@
 <context>
     <name>Program</name>
     <message>
-        <location filename="../program.py" line="112"/>
+        <location filename="../program.py" line="111"/>
         <source>Cannot open a window: no display (DISPLAY and WAYLAND_DISPLAY are not set). Run it on a desktop, or with -platform offscreen.</source>
         <translation>无法打开窗口：没有可用的显示（DISPLAY 和 WAYLAND_DISPLAY 均未设置）。请在桌面环境中运行，或加上 -platform offscreen 运行。</translation>
     </message>
     <message>
-        <location filename="../program.py" line="147"/>
+        <location filename="../program.py" line="146"/>
         <source>Try &apos;%1 --help&apos; for more information.</source>
         <translation>请尝试执行“%1 --help”以获取更多信息。</translation>
     </message>
     <message>
-        <location filename="../program.py" line="121"/>
+        <location filename="../program.py" line="120"/>
         <source>key</source>
         <translation>键</translation>
     </message>
     <message>
-        <location filename="../program.py" line="251"/>
+        <location filename="../program.py" line="222"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../program.py" line="257"/>
+        <location filename="../program.py" line="228"/>
         <source>%1 is not UTF-8 text (byte %2 is invalid).</source>
         <translation>%1 不是 UTF-8 文本（第 %2 字节无效）。</translation>
     </message>
     <message>
-        <location filename="../program.py" line="121"/>
+        <location filename="../program.py" line="120"/>
         <source>Shared memory key (default: %1; Qt&apos;s Shared Memory example uses QSharedMemoryExample).</source>
         <translation>共享内存的键(默认:%1;Qt 的共享内存示例使用 QSharedMemoryExample)。</translation>
     </message>
     <message>
-        <location filename="../program.py" line="132"/>
+        <location filename="../program.py" line="131"/>
         <source>The key must not be empty.</source>
         <translation>键不能为空。</translation>
     </message>
     <message>
-        <location filename="../program.py" line="134"/>
+        <location filename="../program.py" line="133"/>
         <source>Unexpected argument: %1</source>
         <translation>多余的参数：%1</translation>
     </message>
@@ -338,57 +330,57 @@
 <context>
     <name>SegmentFormat</name>
     <message>
-        <location filename="../segment_format.py" line="54"/>
+        <location filename="../segment_format.py" line="50"/>
         <source>The text is not valid Unicode (it holds unpaired surrogates); nothing was written.</source>
         <translation>文本不是有效的 Unicode（含有未配对的代理项）；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="58"/>
+        <location filename="../segment_format.py" line="53"/>
         <source>The text is too long for shared memory; nothing was written.</source>
         <translation>文本太长，共享内存放不下；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="90"/>
+        <location filename="../segment_format.py" line="77"/>
         <source>The shared memory segment holds an image (%1x%2 pixels), not a text; save it with --save-image FILE.</source>
         <translation>共享内存段中是图像（%1x%2 像素），不是文本；请用 --save-image &lt;文件&gt; 保存。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="109"/>
+        <location filename="../segment_format.py" line="102"/>
         <source>The shared memory segment holds a text, not an image; read it with --print.</source>
         <translation>共享内存段中是文本，不是图像；请用 --print 读取。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="146"/>
+        <location filename="../segment_format.py" line="83"/>
         <source>The shared memory segment holds neither a text nor an image: it starts as Qt writes an image, but no PNG follows.</source>
         <translation>共享内存段中既不是文本也不是图像：其开头与 Qt 写入的图像相同，但后面没有 PNG 数据。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="187"/>
+        <location filename="../segment_format.py" line="172"/>
         <source>The shared memory segment is too small (%1 bytes) to hold a text.</source>
         <translation>共享内存段太小（%1 字节），容纳不下文本。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="190"/>
+        <location filename="../segment_format.py" line="175"/>
         <source>Nothing has been written to the shared memory segment yet.</source>
         <translation>共享内存段中还没有写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="196"/>
+        <location filename="../segment_format.py" line="181"/>
         <source>The shared memory segment does not hold a text: its length field (%1) is an odd number of bytes.</source>
         <translation>共享内存段中不是文本：其长度字段（%1）是奇数个字节。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="200"/>
+        <location filename="../segment_format.py" line="185"/>
         <source>The shared memory segment does not hold a whole text: its length field says %1 bytes, but only %2 follow it.</source>
         <translation>共享内存段中不是完整的文本：长度字段为 %1 字节，但其后只有 %2 字节。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="204"/>
+        <location filename="../segment_format.py" line="189"/>
         <source>The shared memory segment does not hold just a text: %1 bytes follow it.</source>
         <translation>共享内存段中不只有文本：文本之后还有 %1 字节。</translation>
     </message>
     <message>
-        <location filename="../segment_format.py" line="207"/>
+        <location filename="../segment_format.py" line="192"/>
         <source>The shared memory segment does not hold valid UTF-16 text.</source>
         <translation>共享内存段中不是有效的 UTF-16 文本。</translation>
     </message>
@@ -620,17 +612,17 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
 <context>
     <name>Widget_PA</name>
     <message>
-        <location filename="../../process_a.py" line="37"/>
+        <location filename="../../process_a.py" line="38"/>
         <source>Key: %1</source>
         <translation>键：%1</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="50"/>
+        <location filename="../../process_a.py" line="51"/>
         <source>Unable to detach from shared memory: %1</source>
         <translation>无法与共享内存分离：%1</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="79"/>
+        <location filename="../../process_a.py" line="117"/>
         <source>Wrote %1 bytes to shared memory (key %2).</source>
         <translation>已将 %1 字节写入共享内存（键 %2）。</translation>
     </message>
@@ -645,37 +637,37 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>写入共享内存</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="117"/>
+        <location filename="../../process_a.py" line="155"/>
         <source>Write &lt;text&gt; at start-up.</source>
         <translation>启动时写入 &lt;文本&gt;。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="117"/>
+        <location filename="../../process_a.py" line="155"/>
         <source>text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="119"/>
+        <location filename="../../process_a.py" line="157"/>
         <source>Write the contents of &lt;file&gt; (UTF-8, taken byte for byte) at start-up; - reads standard input.</source>
         <translation>启动时写入 &lt;文件&gt; 的内容（UTF-8，逐字节读取）；- 表示读取标准输入。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="123"/>
+        <location filename="../../process_a.py" line="161"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="123"/>
+        <location filename="../../process_a.py" line="161"/>
         <source>Write the image in &lt;file&gt; (PNG, JPEG, XPM, or any format Qt reads) at start-up, as Qt&apos;s Shared Memory example does.</source>
         <translation>启动时写入 &lt;文件&gt; 中的图像（PNG、JPEG、XPM 或 Qt 能读取的任何格式），与 Qt 的 Shared Memory 示例的做法相同。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="131"/>
+        <location filename="../../process_a.py" line="169"/>
         <source>Give either --text or --text-file, not both.</source>
         <translation>请只给出 --text 或 --text-file 其中之一，不要同时给出。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="133"/>
+        <location filename="../../process_a.py" line="171"/>
         <source>Give either --image or a text, not both.</source>
         <translation>请只给出 --image 或文本其中之一，不要同时给出。</translation>
     </message>
@@ -690,20 +682,25 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>从文件加载图像...</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="110"/>
+        <location filename="../../process_a.py" line="148"/>
         <source>Process A: shares the text typed into its window through shared memory, for as long as it runs; process B reads it. It shares an image as Qt&apos;s Shared Memory example does too: &quot;Load Image From File...&quot;, a dropped file or --image. With --text, --text-file or --image it writes at start-up and prints &quot;written N bytes&quot;, or says why and exits 1.</source>
         <translation>进程 A:在运行期间通过共享内存共享窗口中输入的文本;进程 B 读取它。它也像 Qt 的共享内存示例那样共享图片:“从文件加载图像...”按钮、拖放的文件或 --image。使用 --text、--text-file 或 --image 时,它在启动时写入并打印 &quot;written N bytes&quot;,否则说明原因并以状态 1 退出。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="84"/>
+        <location filename="../../process_a.py" line="122"/>
         <source>Wrote %1 bytes to shared memory (key %2), but not under Qt 6&apos;s native key: %3</source>
         <translation>已向共享内存写入 %1 字节（键 %2），但未写入 Qt 6 的原生键：%3</translation>
+    </message>
+    <message>
+        <location filename="../../process_a.py" line="107"/>
+        <source>Images (*.png *.xpm *.jpg)</source>
+        <translation>图像 (*.png *.xpm *.jpg)</translation>
     </message>
 </context>
 <context>
     <name>Widget_PB</name>
     <message>
-        <location filename="../../process_b.py" line="82"/>
+        <location filename="../../process_b.py" line="114"/>
         <source>Unable to attach to shared memory segment.</source>
         <translation>无法连接到共享内存段。</translation>
     </message>
@@ -718,42 +715,42 @@ Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.
         <translation>从共享内存读取</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="114"/>
+        <location filename="../../process_b.py" line="146"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="120"/>
+        <location filename="../../process_b.py" line="152"/>
         <source>Give either --print or --save-image, not both.</source>
         <translation>请只给出 --print 或 --save-image 其中之一，不要同时给出。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="122"/>
+        <location filename="../../process_b.py" line="154"/>
         <source>The file name for --save-image must not be empty.</source>
         <translation>--save-image 的文件名不能为空。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="133"/>
+        <location filename="../../process_b.py" line="165"/>
         <source>The text was not written whole: standard output was closed.</source>
         <translation>文本未能完整写出：标准输出已关闭。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="139"/>
+        <location filename="../../process_b.py" line="171"/>
         <source>Cannot save the image to %1: %2</source>
         <translation>无法将图像保存到 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="107"/>
+        <location filename="../../process_b.py" line="139"/>
         <source>Process B: shows the text or image that process A shares. --print and --save-image read once with no window, and exit 1, saying why, if they cannot.</source>
         <translation>进程 B:显示进程 A 共享的文本或图片。--print 和 --save-image 不打开窗口,只读取一次;无法读取时说明原因并以状态 1 退出。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="112"/>
+        <location filename="../../process_b.py" line="144"/>
         <source>Write the text to standard output (UTF-8, exactly) and exit.</source>
         <translation>将文本原样写到标准输出(UTF-8)后退出。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="114"/>
+        <location filename="../../process_b.py" line="146"/>
         <source>Save the image to &lt;file&gt; as PNG, pixel for pixel, and exit.</source>
         <translation>将图片逐像素保存为 PNG 文件 &lt;file&gt; 后退出。</translation>
     </message>
