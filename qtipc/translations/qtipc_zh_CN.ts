@@ -295,42 +295,42 @@
 <context>
     <name>Program</name>
     <message>
-        <location filename="../program.py" line="112"/>
+        <location filename="../program.py" line="111"/>
         <source>Cannot open a window: no display (DISPLAY and WAYLAND_DISPLAY are not set). Run it on a desktop, or with -platform offscreen.</source>
         <translation>无法打开窗口：没有可用的显示（DISPLAY 和 WAYLAND_DISPLAY 均未设置）。请在桌面环境中运行，或加上 -platform offscreen 运行。</translation>
     </message>
     <message>
-        <location filename="../program.py" line="147"/>
+        <location filename="../program.py" line="146"/>
         <source>Try &apos;%1 --help&apos; for more information.</source>
         <translation>请尝试执行“%1 --help”以获取更多信息。</translation>
     </message>
     <message>
-        <location filename="../program.py" line="121"/>
+        <location filename="../program.py" line="120"/>
         <source>key</source>
         <translation>键</translation>
     </message>
     <message>
-        <location filename="../program.py" line="251"/>
+        <location filename="../program.py" line="222"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../program.py" line="257"/>
+        <location filename="../program.py" line="228"/>
         <source>%1 is not UTF-8 text (byte %2 is invalid).</source>
         <translation>%1 不是 UTF-8 文本（第 %2 字节无效）。</translation>
     </message>
     <message>
-        <location filename="../program.py" line="121"/>
+        <location filename="../program.py" line="120"/>
         <source>Shared memory key (default: %1; Qt&apos;s Shared Memory example uses QSharedMemoryExample).</source>
         <translation>共享内存的键(默认:%1;Qt 的共享内存示例使用 QSharedMemoryExample)。</translation>
     </message>
     <message>
-        <location filename="../program.py" line="132"/>
+        <location filename="../program.py" line="131"/>
         <source>The key must not be empty.</source>
         <translation>键不能为空。</translation>
     </message>
     <message>
-        <location filename="../program.py" line="134"/>
+        <location filename="../program.py" line="133"/>
         <source>Unexpected argument: %1</source>
         <translation>多余的参数：%1</translation>
     </message>
@@ -429,37 +429,37 @@
         <translation>无法启动服务器：%1。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="61"/>
+        <location filename="../../fortune_server.py" line="62"/>
         <source>You&apos;ve been leading a dog&apos;s life. Stay off the furniture.</source>
         <translation>你一直过得像狗一样辛苦。别往沙发上跳了。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="62"/>
+        <location filename="../../fortune_server.py" line="63"/>
         <source>You&apos;ve got to think about tomorrow.</source>
         <translation>你得为明天打算打算了。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="63"/>
+        <location filename="../../fortune_server.py" line="64"/>
         <source>You will be surprised by a loud noise.</source>
         <translation>你会被一声巨响吓一跳。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="64"/>
+        <location filename="../../fortune_server.py" line="65"/>
         <source>You will feel hungry again in another hour.</source>
         <translation>再过一个小时你又会饿了。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="65"/>
+        <location filename="../../fortune_server.py" line="66"/>
         <source>You might have mail.</source>
         <translation>你可能有新邮件。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="66"/>
+        <location filename="../../fortune_server.py" line="67"/>
         <source>You cannot kill time without injuring eternity.</source>
         <translation>消磨时光，便是虚掷永恒。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="67"/>
+        <location filename="../../fortune_server.py" line="68"/>
         <source>Computers are not intelligent. They only think they are.</source>
         <translation>计算机并不聪明，只是自以为聪明。</translation>
     </message>
@@ -499,44 +499,44 @@
         <translation>基于 Qt 6.7 及更高版本的服务器</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="54"/>
-        <source>The server is running on
-%1
-Run the Fortune Client example now.
-
-Fortunes are framed as by %2 (--wire %3).
-A Qt 5.10 to 6.6 C++ client, such as Debian&apos;s, needs --wire qt5.10.</source>
-        <translation>服务器正在运行于
-%1
-现在请运行 Fortune 客户端示例。
-
-签语的封装格式与%2相同（--wire %3）。
-Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.10。</translation>
-    </message>
-    <message>
-        <location filename="../../fortune_server.py" line="112"/>
+        <location filename="../../fortune_server.py" line="113"/>
         <source>Local Fortune server: answers every connection with one fortune.</source>
         <translation>Local Fortune 服务器：为每个连接回答一条签语。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="114"/>
+        <location filename="../../fortune_server.py" line="115"/>
         <source>Listen on &lt;name&gt; (under the temporary directory unless it is an absolute path).</source>
         <translation>在 &lt;name&gt; 上监听（除非是绝对路径，否则位于临时目录下）。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="120"/>
-        <source>Frame fortunes as &lt;layout&gt; says: %1. Default: %2. A Qt 5.10 to 6.6 C++ client, such as Debian&apos;s, needs qt5.10.</source>
-        <translation>按 &lt;layout&gt; 指定的格式封装签语：%1。默认为 %2。Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 qt5.10。</translation>
-    </message>
-    <message>
-        <location filename="../../fortune_server.py" line="130"/>
+        <location filename="../../fortune_server.py" line="132"/>
         <source>The server name must not be empty.</source>
         <translation>服务器名称不能为空。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="132"/>
+        <location filename="../../fortune_server.py" line="134"/>
         <source>Unknown layout %1; choose one of %2.</source>
         <translation>未知的格式 %1；请从 %2 中选择一个。</translation>
+    </message>
+    <message>
+        <location filename="../../fortune_server.py" line="54"/>
+        <source>The server is running on
+%1
+Run the Fortune Client example now.
+Fortunes are framed as by %2 (--wire %3).
+Qt 5.10 to 6.6 clients (Debian&apos;s) need --wire qt5.10;
+Qt 6.7 and later clients (Qt Creator&apos;s) need --wire qt6.7.</source>
+        <translation>服务器正在运行于
+%1
+现在请运行 Fortune 客户端示例。
+签语的封装格式与%2相同（--wire %3）。
+Qt 5.10 至 6.6 的客户端（Debian 所带的）需要 --wire qt5.10；
+Qt 6.7 及以后的客户端（Qt Creator 所带的）需要 --wire qt6.7。</translation>
+    </message>
+    <message>
+        <location filename="../../fortune_server.py" line="121"/>
+        <source>Frame fortunes as &lt;layout&gt; says: %1. Default: %2. A Qt 5.10 to 6.6 C++ client, such as Debian&apos;s, needs qt5.10; a Qt 6.7 or later one, such as Qt Creator&apos;s, needs qt6.7.</source>
+        <translation>按 &lt;layout&gt; 指定的格式封装签语：%1。默认为 %2。Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 qt5.10；Qt 6.7 及以后的客户端（例如 Qt Creator 所带的）需要 qt6.7。</translation>
     </message>
 </context>
 <context>
