@@ -82,25 +82,26 @@ isProgram() {
 
 # stopRecorded RECORD...: SIGTERM (which each program takes as closing its
 # window) to the programs the records of `run` name, then waits for them.
+# Sets $signalled: a "PID PATH" line for each program signalled.
 stopRecorded() {
     signalled=""
     for record in "$@"; do
         [ -f "$record" ] || continue
         while read -r pid path; do
             if isProgram "$pid" "$path" && kill -TERM "$pid" 2>/dev/null; then
-                signalled="$signalled $pid:$path"
+                signalled="$signalled$pid $path
+"
             fi
         done <"$record"
     done
     for _ in $(seq 50); do
-        left=""
-        for entry in $signalled; do
-            if isProgram "${entry%%:*}" "${entry#*:}"; then left="$left $entry"; fi
-        done
+        left=$(printf '%s' "$signalled" | while read -r pid path; do
+            if isProgram "$pid" "$path"; then printf ' %s' "$pid"; fi
+        done)
         [ -z "$left" ] && return 0
         sleep 0.2
     done
-    fail "still running after SIGTERM:$left"
+    fail "still running after SIGTERM (pids$left)"
 }
 
 # The console_scripts setup.cfg installs.
@@ -172,7 +173,9 @@ stop)
     if [ -z "$signalled" ]; then
         echo "Nothing to stop: the programs recorded by 'sh quickstart.sh run' are no longer running."
     else
-        echo "Stopped:$(for entry in $signalled; do printf ' %s' "${entry##*/}"; done)."
+        echo "Stopped:$(printf '%s' "$signalled" | while read -r pid path; do
+            printf ' %s' "${path##*/}"
+        done)."
     fi
     # A record none of whose programs runs is stale (its run was killed
     # before it could remove it).

@@ -117,7 +117,8 @@ def copyCheckout(destination):
 
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory):
-    path = copyCheckout(str(tmp_path_factory.mktemp("quickstart") / "checkout"))
+    # A space in its path, as a user's folder may have.
+    path = copyCheckout(str(tmp_path_factory.mktemp("quickstart") / "my checkout"))
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", os.path.join(path, ".venv")],
                    check=True, timeout=120)
     venvPython = os.path.join(path, ".venv", "bin", "python")
