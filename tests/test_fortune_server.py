@@ -278,10 +278,11 @@ def test_window_names_both_modern_wires_and_keeps_its_size(serverWindow):
     # As many lines as when it named one value, and no wider than the
     # line above them.
     assert len(lines) == 6
+    framing = "Fortunes are framed as by the blog's Qt 4 server (--wire qt4)."
+    assert lines[-3] == framing
     metrics = server.statusLabel.fontMetrics()
     assert max(metrics.horizontalAdvance(line) for line in lines[-2:]) \
-        <= metrics.horizontalAdvance("Fortunes are framed as by the blog's Qt 4 server (--wire qt4).")
-    assert lines[-3] == "Fortunes are framed as by the blog's Qt 4 server (--wire qt4)."
+        <= metrics.horizontalAdvance(framing)
 
 
 def fetchServed(qtbot, path):

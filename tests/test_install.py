@@ -97,7 +97,8 @@ def test_translations_are_installed(installed, privateTmp):
 STAND_INS = os.path.join(REPO, "tests", "helpers", "debian")
 DEBIAN_LINE = "Installing Debian packages (the first time takes a minute or two)..."
 VENV_LINE = "Creating the virtual environment (.venv)..."
-RUN_PIP_LINE = "Installing Python packages (PyQt5 with its own Qt 5, posix_ipc, sysv_ipc) from PyPI..."
+RUN_PIP_LINE = ("Installing Python packages (PyQt5 with its own Qt 5, posix_ipc, sysv_ipc) "
+                "from PyPI...")
 TEST_PIP_LINE = ("Installing Python packages (PyQt5 with its own Qt 5, PySide6 (Qt 6), pytest, "
                  "pytest-qt, matplotlib) from PyPI...")
 STOP_LINE = ("Starting the four programs. To stop them: Ctrl+C here, close their windows, "
