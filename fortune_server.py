@@ -52,9 +52,10 @@ class Server(QDialog):
         loadForm("server.ui", self)
         self.setWindowFlags(self.windowFlags() & ~Qt.WindowContextHelpButtonHint)
         self.statusLabel.setText(arg(
-            self.tr("The server is running on\n%1\nRun the Fortune Client example now.\n\n"
+            self.tr("The server is running on\n%1\nRun the Fortune Client example now.\n"
                     "Fortunes are framed as by %2 (--wire %3).\n"
-                    "A Qt 5.10 to 6.6 C++ client, such as Debian's, needs --wire qt5.10."),
+                    "Qt 5.10 to 6.6 clients (Debian's) need --wire qt5.10;\n"
+                    "Qt 6.7 and later clients (Qt Creator's) need --wire qt6.7."),
             self.server.fullServerName(), self.tr(FRAMED_AS_BY[wire]), wire))
 
         self.fortunes = [
@@ -120,7 +121,8 @@ def parseArguments():
     wireOption = QCommandLineOption(
         "wire", arg(translate("Server", "Frame fortunes as <layout> says: %1. Default: %2. "
                                         "A Qt 5.10 to 6.6 C++ client, such as Debian's, "
-                                        "needs qt5.10."), servers, DEFAULT_LAYOUT),
+                                        "needs qt5.10; a Qt 6.7 or later one, such as "
+                                        "Qt Creator's, needs qt6.7."), servers, DEFAULT_LAYOUT),
         "layout", DEFAULT_LAYOUT)
     parser.addOption(nameOption)
     parser.addOption(wireOption)

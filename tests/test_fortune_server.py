@@ -261,13 +261,28 @@ def test_window_laid_out_as_the_cpp_one(qtbot, serverWindow):
     server.show()
     qtbot.waitExposed(server)
     assert "(--wire qt4)" in server.statusLabel.text()
-    assert "needs --wire qt5.10" in server.statusLabel.text()
+    assert "need --wire qt5.10;\n" in server.statusLabel.text()
     assert server.quitButton.width() == server.quitButton.sizeHint().width()
     assert abs(server.quitButton.geometry().center().x() - server.rect().center().x()) <= 1
     metrics = server.statusLabel.fontMetrics()
     lines = server.statusLabel.text().split("\n")
     assert server.statusLabel.height() >= metrics.lineSpacing() * len(lines)
     assert server.statusLabel.width() >= max(metrics.horizontalAdvance(line) for line in lines)
+
+
+def test_window_names_both_modern_wires_and_keeps_its_size(serverWindow):
+    server = serverWindow(uniqueName("fortune"))
+    lines = server.statusLabel.text().split("\n")
+    assert lines[-2:] == ["Qt 5.10 to 6.6 clients (Debian's) need --wire qt5.10;",
+                          "Qt 6.7 and later clients (Qt Creator's) need --wire qt6.7."]
+    # As many lines as when it named one value, and no wider than the
+    # line above them.
+    assert len(lines) == 6
+    framing = "Fortunes are framed as by the blog's Qt 4 server (--wire qt4)."
+    assert lines[-3] == framing
+    metrics = server.statusLabel.fontMetrics()
+    assert max(metrics.horizontalAdvance(line) for line in lines[-2:]) \
+        <= metrics.horizontalAdvance(framing)
 
 
 def fetchServed(qtbot, path):
@@ -438,14 +453,15 @@ def test_start_up_imports_only_what_listening_needs():
     assert result.stdout.split() == ["stat"]  # os imports stat itself
 
 
-def test_help_says_the_framing_and_what_a_qt_5_10_client_needs():
+def test_help_says_the_framing_and_what_qt_5_10_and_6_7_clients_need():
     result = subprocess.run([sys.executable, script("fortune_server.py"), "--help"],
                             capture_output=True, text=True, timeout=60,
                             env=dict(os.environ, DISPLAY="", QT_QPA_PLATFORM=""))
     assert result.returncode == 0
     help = " ".join(result.stdout.split())
     assert "Default: qt4" in help
-    assert "A Qt 5.10 to 6.6 C++ client, such as Debian's, needs qt5.10" in help
+    assert ("A Qt 5.10 to 6.6 C++ client, such as Debian's, needs qt5.10; a Qt 6.7 or later "
+            "one, such as Qt Creator's, needs qt6.7.") in help
 
 
 def test_served_sockets_are_freed(qtbot, serverWindow, privateTmp):

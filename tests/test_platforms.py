@@ -1,6 +1,6 @@
 """What Windows and macOS get, where it can be checked on Linux: commands
 with a console, a named pipe for the current user only, and metadata that
-names the platforms the README's table names."""
+names the platforms that docs/platforms.md's table names."""
 
 import configparser
 import os
@@ -12,7 +12,7 @@ from testbed.programs import PROGRAMS, REPO
 SETUP = configparser.ConfigParser()
 SETUP.read(os.path.join(REPO, "setup.cfg"))
 COMMANDS = {program.command for program in PROGRAMS}
-# The README's platform columns, and the classifier that names each.
+# The platform table's columns, and the classifier that names each.
 CLASSIFIERS = {
     "Linux": "Operating System :: POSIX :: Linux",
     "macOS": "Operating System :: MacOS",
@@ -32,33 +32,43 @@ def test_the_commands_have_a_console():
     assert entryPoints("gui_scripts") == set()
 
 
-def readmePlatforms():
-    with open(os.path.join(REPO, "README.md"), encoding="utf-8") as file:
-        readme = file.read()
-    section = readme[readme.index("\n## Platforms"):]
-    header = next(line for line in section.splitlines() if line.startswith("| |"))
-    return [cell.strip() for cell in header.strip("|").split("|") if cell.strip()]
+def readDoc(name):
+    with open(os.path.join(REPO, name), encoding="utf-8") as file:
+        return file.read()
 
 
-def test_the_classifiers_name_the_platforms_of_the_readme():
+def platformTable():
+    """The rows of the one platform table, in docs/platforms.md."""
+    lines = readDoc(os.path.join("docs", "platforms.md")).splitlines()
+    start = next(number for number, line in enumerate(lines) if line.startswith("| |"))
+    end = next(number for number in range(start, len(lines)) if not lines[number].startswith("|"))
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[start:end]]
+
+
+def test_the_classifiers_name_the_platforms_of_the_table():
     classifiers = SETUP["metadata"]["classifiers"].strip().splitlines()
     systems = {line.strip() for line in classifiers if line.strip().startswith("Operating System")}
-    assert readmePlatforms() == list(CLASSIFIERS)
+    assert platformTable()[0][1:] == list(CLASSIFIERS)
     assert systems == set(CLASSIFIERS.values())
 
 
-def test_the_readme_says_what_was_run_and_what_was_only_read():
-    with open(os.path.join(REPO, "README.md"), encoding="utf-8") as file:
-        readme = file.read()
-    table = readme[readme.index("\n## Platforms"):readme.index("\n## More")]
-    row = next(line for line in table.splitlines() if line.startswith("| Tested here"))
-    linux, macos, windows = [cell.strip() for cell in row.strip("|").split("|")[1:]]
+def test_the_docs_say_what_was_run_and_what_was_only_read():
+    row = next(row for row in platformTable() if row[0] == "Tested here")
+    linux, macos, windows = row[1:]
     assert linux.startswith("run:")
     assert macos.startswith("read, not run") and windows.startswith("read, not run")
-    quickStart = readme[readme.index("\n## Quick start"):readme.index("\n## Side by side")]
+    platforms = readDoc(os.path.join("docs", "platforms.md"))
+    installing = platforms[platforms.index("\n## Installing on macOS and Windows"):
+                           platforms.index("\n## What is tested where")]
     for system in ("macOS", "Windows"):
-        assert "### {} (read, not run here)".format(system) in quickStart
+        assert "### {} (read, not run here)".format(system) in installing
+    assert platforms.count("| | Linux | macOS | Windows |") == 1
+    readme = readDoc("README.md")
+    assert "(docs/platforms.md#installing-on-macos-and-windows)" in readme
+    assert "| Linux | macOS | Windows |" not in readme  # the table lives once
+    assert len(readme.splitlines()) <= 120
     # The two Debian commands, exactly as they are.
+    quickStart = readme[readme.index("\n## Quick start"):readme.index("\n## Beside Qt's")]
     assert "sh quickstart.sh run     # installs, then starts all four programs\n" \
            "sh quickstart.sh test    # installs, then runs the whole test suite headless\n" \
         in quickStart

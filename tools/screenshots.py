@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Makes the README's screenshots: each Python window beside its C++
-counterpart, on a private Xvfb, written to docs/images/.
+"""Makes the screenshots of the README and the docs: each Python window
+beside its C++ counterpart, on a private Xvfb, written to docs/images/.
 
     python3 -m tools.screenshots            # from the checkout's root
 
@@ -34,6 +34,7 @@ TOOLS = {"Xvfb": "xvfb", "xdotool": "xdotool", "import": "imagemagick",
 CAPTION_FONT = "DejaVu-Sans"
 CJK_CAPTION_FONT = "Noto-Sans-CJK-SC"  # DejaVu has no CJK: ImageMagick drops it
 SHM_TEXT = "Hello from process A.\nQSharedMemory, key processAstr."
+KEY = "QSharedMemoryExample"  # the key of Qt's Shared Memory example
 
 
 # Where a Python window's button is: the same class and form, at the same
@@ -61,7 +62,7 @@ class Session:
     def __init__(self):
         self.tmp = tempfile.mkdtemp(prefix="qtipc-shots-")
         self.processes = []
-        for sub in ("python", "cxx", "runtime", "config", "cache", "data"):
+        for sub in ("python", "cxx", "shared", "runtime", "config", "cache", "data"):
             os.mkdir(os.path.join(self.tmp, sub), 0o700)
         self.log = open(os.path.join(self.tmp, "programs.log"), "w+")
         self.xServer = Processes()
@@ -85,14 +86,15 @@ class Session:
                 " ".join(command[:3]), done.stderr.decode(errors="replace").strip()))
         return done.stdout
 
-    def start(self, command, env=None, cwd=REPO):
+    def start(self, command, env=None, cwd=REPO, side=None):
         """Starts a program. The Python ones and the C++ ones each get a
         TMPDIR of their own, where their local sockets and Qt's key files
         for shared memory live: both sides keep their default names
         ("fortune", "processAstr") and still never meet a user's programs
-        or each other."""
-        side = "python" if command[0] == PYTHON else "cxx"
-        environment = dict(self.env, TMPDIR=os.path.join(self.tmp, side), **(env or {}))
+        or each other. side="shared" puts both on one key."""
+        side = side or ("python" if command[0] == PYTHON else "cxx")
+        environment = dict(self.env, TMPDIR=os.path.join(self.tmp, side))
+        environment.update(env or {})
         process = subprocess.Popen(command, cwd=cwd, env=environment,
                                    stdout=subprocess.DEVNULL, stderr=self.log)
         self.processes.append(process)
@@ -210,7 +212,7 @@ class Session:
             self.stop(process)
         self.xServer.close()
         pids = {process.pid for process in self.processes}
-        leftovers = ["{} {} ({})".format(*removed) for side in ("python", "cxx")
+        leftovers = ["{} {} ({})".format(*removed) for side in ("python", "cxx", "shared")
                      for removed in removeUnder(os.path.join(self.tmp, side), pids)]
         self.log.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -339,6 +341,44 @@ def sharedMemoryRow(session, out):
     session.stop(writer)
 
 
+def sharedImageRow(session, out):
+    """Process A sharing the example's image.png under the example's key,
+    process B and Qt's Shared Memory example each showing it: all three in
+    one TMPDIR, so that they meet on the key QSharedMemoryExample."""
+    image = os.path.join(CXX_EXAMPLES, "sharedmemory", "image.png")
+    writer = session.start([PYTHON, "process_a.py", "--key", KEY, "--image", image],
+                           side="shared")
+    reader = session.start([PYTHON, "process_b.py", "--key", KEY], side="shared")
+    example = session.start([cxxPath("sharedmemory")], side="shared")
+    windows = []
+    for number, process in enumerate((writer, reader, example)):
+        window = session.window(process, 20 + 420 * number, 20)
+        session.run("xdotool", "windowsize", "--sync", window, "400", "330")
+        windows.append(window)
+    writerWindow, readerWindow, exampleWindow = windows
+    writerShot = session.shot(writerWindow)
+    readerShot = afterPressing(session, readerWindow,
+                               button=("process_b", "Widget_PB", "Read from shared memory"))
+    # "Display Image From Shared Memory", at the bottom of the dialog.
+    before = session.shot(exampleWindow)
+    width, height = session.size(exampleWindow)
+    session.click(exampleWindow, width // 2, height - 20)
+    exampleShot = session.shot(exampleWindow, unlike=before)
+
+    compose(session, [
+        tile(session, writerShot, "Python: process_a.py --image image.png",
+             session.title(writerWindow), os.path.join(session.tmp, "1.png")),
+        tile(session, readerShot, "Python: process_b.py", session.title(readerWindow),
+             os.path.join(session.tmp, "2.png")),
+        tile(session, exampleShot, "C++: Qt's Shared Memory example",
+             session.title(exampleWindow), os.path.join(session.tmp, "3.png"))],
+        os.path.join(out, "shared-memory-image.png"))
+
+    session.stop(reader)
+    session.stop(example, exampleWindow)
+    session.stop(writer)
+
+
 def chineseClient(session, out):
     """The client under a Chinese locale, once the project ships a zh_CN
     translation and a CJK font is installed; skipped (and said) otherwise."""
@@ -379,11 +419,8 @@ def main():
     try:
         fortunePairs(session, options.out)
         sharedMemoryRow(session, options.out)
+        sharedImageRow(session, options.out)
         chineseClient(session, options.out)
-        # The image row (process A and B beside Qt's example) has a script
-        # of its own, with its own Xvfb.
-        subprocess.run([PYTHON, "-m", "tools.screenshot_images",
-                        os.path.join(options.out, "shared-memory-image.png")], cwd=REPO, check=True)
     except Exception:
         print("screenshots.py: the programs said:\n" + session.programOutput(), file=sys.stderr)
         raise

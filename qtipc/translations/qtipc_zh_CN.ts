@@ -57,27 +57,27 @@
 <context>
     <name>FortuneReply</name>
     <message>
-        <location filename="../fortune_wire.py" line="215"/>
+        <location filename="../fortune_wire.py" line="218"/>
         <source>The server closed the connection after %1 bytes, before a whole fortune had arrived.</source>
         <translation>服务器在发送 %1 字节后关闭了连接，完整的签语尚未到达。</translation>
     </message>
     <message>
-        <location filename="../fortune_wire.py" line="218"/>
+        <location filename="../fortune_wire.py" line="221"/>
         <source>The server did not send a fortune within %1 seconds.</source>
         <translation>服务器在 %1 秒内没有发送签语。</translation>
     </message>
     <message>
-        <location filename="../fortune_wire.py" line="221"/>
+        <location filename="../fortune_wire.py" line="224"/>
         <source>The server sent %1 bytes, not a whole fortune, and then nothing for %2 seconds.</source>
         <translation>服务器发送了 %1 字节（不是一条完整的签语），之后 %2 秒内再无数据。</translation>
     </message>
     <message>
-        <location filename="../fortune_wire.py" line="225"/>
+        <location filename="../fortune_wire.py" line="228"/>
         <source>The server&apos;s reply is longer than %1 bytes; no fortune is that long.</source>
         <translation>服务器的回复超过 %1 字节；没有这么长的签语。</translation>
     </message>
     <message>
-        <location filename="../fortune_wire.py" line="228"/>
+        <location filename="../fortune_wire.py" line="231"/>
         <source>The server&apos;s reply is not a fortune in any known format (%1 bytes, starting %2).</source>
         <translation>服务器的回复不是任何已知格式的签语（%1 字节，开头为 %2）。</translation>
     </message>
@@ -121,42 +121,42 @@
 <context>
     <name>LocalServer</name>
     <message>
-        <location filename="../local_server.py" line="95"/>
+        <location filename="../local_server.py" line="96"/>
         <source>the socket path %1 is %2 bytes long, and this system allows at most %3</source>
         <translation>套接字路径 %1 长 %2 字节，而本系统最多只允许 %3 字节</translation>
     </message>
     <message>
-        <location filename="../local_server.py" line="105"/>
+        <location filename="../local_server.py" line="106"/>
         <source>another server is starting on %1</source>
         <translation>另一个服务器正在 %1 上启动</translation>
     </message>
     <message>
-        <location filename="../local_server.py" line="127"/>
+        <location filename="../local_server.py" line="128"/>
         <source>%1 exists and is not a socket</source>
         <translation>%1 已存在，但不是套接字</translation>
     </message>
     <message>
-        <location filename="../local_server.py" line="160"/>
+        <location filename="../local_server.py" line="161"/>
         <source>another server is already listening on %1</source>
         <translation>已有另一个服务器在 %1 上监听</translation>
     </message>
     <message>
-        <location filename="../local_server.py" line="137"/>
+        <location filename="../local_server.py" line="138"/>
         <source>another server is already listening on %1 (%2)</source>
         <translation>已有另一个服务器在 %1 上监听（%2）</translation>
     </message>
     <message>
-        <location filename="../local_server.py" line="190"/>
+        <location filename="../local_server.py" line="191"/>
         <source>The server stopped listening on %1 (%2). Listening again.</source>
         <translation>服务器已停止在 %1 上监听（%2）。正在重新监听。</translation>
     </message>
     <message>
-        <location filename="../local_server.py" line="194"/>
+        <location filename="../local_server.py" line="195"/>
         <source>The server is listening again on %1.</source>
         <translation>服务器已重新在 %1 上监听。</translation>
     </message>
     <message>
-        <location filename="../local_server.py" line="203"/>
+        <location filename="../local_server.py" line="204"/>
         <source>Unable to listen again: %1. Quitting.</source>
         <translation>无法重新监听：%1。正在退出。</translation>
     </message>
@@ -421,37 +421,37 @@
         <translation>无法启动服务器：%1。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="61"/>
+        <location filename="../../fortune_server.py" line="62"/>
         <source>You&apos;ve been leading a dog&apos;s life. Stay off the furniture.</source>
         <translation>你一直过得像狗一样辛苦。别往沙发上跳了。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="62"/>
+        <location filename="../../fortune_server.py" line="63"/>
         <source>You&apos;ve got to think about tomorrow.</source>
         <translation>你得为明天打算打算了。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="63"/>
+        <location filename="../../fortune_server.py" line="64"/>
         <source>You will be surprised by a loud noise.</source>
         <translation>你会被一声巨响吓一跳。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="64"/>
+        <location filename="../../fortune_server.py" line="65"/>
         <source>You will feel hungry again in another hour.</source>
         <translation>再过一个小时你又会饿了。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="65"/>
+        <location filename="../../fortune_server.py" line="66"/>
         <source>You might have mail.</source>
         <translation>你可能有新邮件。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="66"/>
+        <location filename="../../fortune_server.py" line="67"/>
         <source>You cannot kill time without injuring eternity.</source>
         <translation>消磨时光，便是虚掷永恒。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="67"/>
+        <location filename="../../fortune_server.py" line="68"/>
         <source>Computers are not intelligent. They only think they are.</source>
         <translation>计算机并不聪明，只是自以为聪明。</translation>
     </message>
@@ -491,44 +491,44 @@
         <translation>基于 Qt 6.7 及更高版本的服务器</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="54"/>
-        <source>The server is running on
-%1
-Run the Fortune Client example now.
-
-Fortunes are framed as by %2 (--wire %3).
-A Qt 5.10 to 6.6 C++ client, such as Debian&apos;s, needs --wire qt5.10.</source>
-        <translation>服务器正在运行于
-%1
-现在请运行 Fortune 客户端示例。
-
-签语的封装格式与%2相同（--wire %3）。
-Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 --wire qt5.10。</translation>
-    </message>
-    <message>
-        <location filename="../../fortune_server.py" line="112"/>
+        <location filename="../../fortune_server.py" line="113"/>
         <source>Local Fortune server: answers every connection with one fortune.</source>
         <translation>Local Fortune 服务器：为每个连接回答一条签语。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="114"/>
+        <location filename="../../fortune_server.py" line="115"/>
         <source>Listen on &lt;name&gt; (under the temporary directory unless it is an absolute path).</source>
         <translation>在 &lt;name&gt; 上监听（除非是绝对路径，否则位于临时目录下）。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="120"/>
-        <source>Frame fortunes as &lt;layout&gt; says: %1. Default: %2. A Qt 5.10 to 6.6 C++ client, such as Debian&apos;s, needs qt5.10.</source>
-        <translation>按 &lt;layout&gt; 指定的格式封装签语：%1。默认为 %2。Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 qt5.10。</translation>
-    </message>
-    <message>
-        <location filename="../../fortune_server.py" line="130"/>
+        <location filename="../../fortune_server.py" line="132"/>
         <source>The server name must not be empty.</source>
         <translation>服务器名称不能为空。</translation>
     </message>
     <message>
-        <location filename="../../fortune_server.py" line="132"/>
+        <location filename="../../fortune_server.py" line="134"/>
         <source>Unknown layout %1; choose one of %2.</source>
         <translation>未知的格式 %1；请从 %2 中选择一个。</translation>
+    </message>
+    <message>
+        <location filename="../../fortune_server.py" line="54"/>
+        <source>The server is running on
+%1
+Run the Fortune Client example now.
+Fortunes are framed as by %2 (--wire %3).
+Qt 5.10 to 6.6 clients (Debian&apos;s) need --wire qt5.10;
+Qt 6.7 and later clients (Qt Creator&apos;s) need --wire qt6.7.</source>
+        <translation>服务器正在运行于
+%1
+现在请运行 Fortune 客户端示例。
+签语的封装格式与%2相同（--wire %3）。
+Qt 5.10 至 6.6 的客户端（Debian 所带的）需要 --wire qt5.10；
+Qt 6.7 及以后的客户端（Qt Creator 所带的）需要 --wire qt6.7。</translation>
+    </message>
+    <message>
+        <location filename="../../fortune_server.py" line="121"/>
+        <source>Frame fortunes as &lt;layout&gt; says: %1. Default: %2. A Qt 5.10 to 6.6 C++ client, such as Debian&apos;s, needs qt5.10; a Qt 6.7 or later one, such as Qt Creator&apos;s, needs qt6.7.</source>
+        <translation>按 &lt;layout&gt; 指定的格式封装签语：%1。默认为 %2。Qt 5.10 至 6.6 的 C++ 客户端（例如 Debian 所带的）需要 qt5.10；Qt 6.7 及以后的客户端（例如 Qt Creator 所带的）需要 qt6.7。</translation>
     </message>
 </context>
 <context>
