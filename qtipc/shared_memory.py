@@ -1,14 +1,10 @@
-"""SharedMemory: the QSharedMemory of process A and process B, with the blog's
-steps made safe to repeat beside other writers and readers (the C++
-programs included). Qt's own methods keep their meaning; each step added
-returns a bool and errorString() says why it failed. It never prints: what
-a program should say while it waits comes through the `notice` signal.
-
-Where Qt keeps shared memory in System V, qtipc.sysv (loaded on first use)
-tells who holds the lock, who owns the segment and the lock, and which
-segment is there. Where it cannot (Windows, no sysv_ipc) or the system does
-not list its segments (macOS), the steps fall back to the blog's plain
-calls, and the messages say what cannot be told."""
+"""SharedMemory: the QSharedMemory of process A and process B, the blog's
+steps made safe beside other writers and readers. Each step added returns
+a bool and errorString() says why it failed; what a program should say
+while it waits comes through `notice`. The System V specifics come from
+qtipc.sysv, loaded on first use; where it cannot be (Windows, no sysv_ipc)
+or segments are not listed (macOS), the steps fall back to the blog's
+plain calls, and the messages say what cannot be told."""
 
 import os
 
@@ -19,6 +15,7 @@ from qtipc import arg
 from qtipc.errors import ErrorString, OptionalBackend, Unavailable
 from qtipc.system_limits import SegmentSizeLimit, keyFileDirectory
 from qtipc.waiting import LOCK_WAIT_MS, POLL_MS, stopWaiting, waitWithEvents
+
 
 def _loadSystemV():
     translate = QCoreApplication.translate
@@ -59,17 +56,15 @@ class SharedMemory(ErrorString, QSharedMemory):
     # --- Step 3 of process A: create ------------------------------------------------------
 
     def createAfterPrevious(self, size):
-        """create(size), once no segment is left under the key: create()
-        resets the lock's semaphore. A segment left by a writer that crashed
-        is removed, one a reader is still attached to is waited for, one of
-        another live process or user is never touched. Where segments are
-        not listed, create() as the blog does, tried again for a while if
-        this object wrote before (readers may hold the previous segment)."""
+        """create(size) once no segment is under the key (create() resets the
+        lock): a crashed writer's is removed, one with readers waited for,
+        another live process's or user's never touched. Where segments are
+        not listed, create() tried again for a while after a write of ours."""
         self._clearError()
         sysv = systemV.get()
         if sysv is not None and not self._ownedHere(sysv):
             return False
-        listed = sysv is not None and sysv.canListSegments()
+        listed = sysv is not None and os.path.isfile(sysv.SEGMENT_LIST)
         readers = QDeadlineTimer(self.READER_WAIT_MS if listed or self._created else 0)
         keyFile = QDeadlineTimer(self.KEY_FILE_WAIT_MS)
         while True:
@@ -77,17 +72,18 @@ class SharedMemory(ErrorString, QSharedMemory):
             if segment is not None:
                 if not self._clearPrevious(sysv, segment, readers):
                     return False
-            # Whoever removed the last segment removes its key file right
-            # after, and a key file made before that would go with it.
+            # The key file of a segment just removed is about to go too.
             elif not (listed and os.path.exists(self.nativeKey()) and not keyFile.hasExpired()):
-                # create() takes the lock; after a segment of ours, whoever
-                # removed it must have released it (lockWhenFree() waits).
+                # create() takes the lock, released by whoever removed ours.
                 if not (self._waitUntilLockFree() if self._segmentId is None
                         else self.lockWhenFree() and self.unlock()):
                     return False
-                if self._createRecordingLock(size):
-                    self._segmentId = getattr(listed and sysv.findSegment(self.key()), "shmid",
-                                              None)
+                if self._recordingLock(lambda: self.create(size)):
+                    if not self._created:  # destroyed at exit, it would detach: wait for the lock
+                        QCoreApplication.instance().aboutToQuit.connect(self._detachAtQuit)
+                    self._created = True
+                    segment = listed and sysv.findSegment(self.key())
+                    self._segmentId = segment.shmid if segment else None
                     return True
                 if not self._mayCreateAgain(listed, readers, size):
                     return False
@@ -96,16 +92,14 @@ class SharedMemory(ErrorString, QSharedMemory):
                 return self._fail(self._stoppedWaiting())
 
     def _mayCreateAgain(self, listed, readers, size):
-        """After create() failed: True to look again (another process made a
-        segment meanwhile, the lock's key file was being replaced, readers
-        may hold ours), else False."""
+        """After create() failed: True to look again (a segment made meanwhile,
+        the lock being replaced, readers of ours), else False."""
         error = self.error()
         if listed and error == QSharedMemory.AlreadyExists \
                 and systemV.get().findSegment(self.key()) is not None:
             return True
-        retried = (QSharedMemory.KeyError, QSharedMemory.LockError)
-        if error not in retried + (() if listed else (QSharedMemory.AlreadyExists,)) \
-                or listed and readers.hasExpired():
+        if error not in (QSharedMemory.KeyError, QSharedMemory.LockError, None if listed else
+                         QSharedMemory.AlreadyExists) or listed and readers.hasExpired():
             why = QSharedMemory.errorString(self)
             if error == QSharedMemory.InvalidSize:  # the bytes needed, the cap, how to raise it
                 why = arg(self.tr("%1. The segment needs %2 bytes. %3"), why, size,
@@ -133,8 +127,8 @@ class SharedMemory(ErrorString, QSharedMemory):
             "written."), segment.attachCount))
 
     def _removeStale(self, sysv, segment):
-        """Removes a segment nobody is attached to as Qt does (whoever
-        detaches last removes it). Someone attaching meanwhile keeps it."""
+        """Removes a segment nobody is attached to, as whoever detaches last
+        does in Qt. Someone attaching meanwhile keeps it."""
         if not self._waitUntilLockFree():  # attach() takes the lock
             return False
         stale = QSharedMemory(self.key())
@@ -145,21 +139,12 @@ class SharedMemory(ErrorString, QSharedMemory):
             "Unable to remove the shared memory segment left by process %1: %2"),
             segment.creatorPid, stale.errorString()))
 
-    def _createRecordingLock(self, size):
-        created = self._recordingLock(lambda: self.create(size))
-        if created and not self._created:
-            self._created = True
-            # Destroyed at exit, this object would detach and so wait for the lock.
-            QCoreApplication.instance().aboutToQuit.connect(self._detachAtQuit)
-        return created
-
     # --- Process B's attach, the owner and the lock -------------------------------------
 
     def attachToWritten(self, mode=QSharedMemory.ReadOnly):
-        """attach(mode), once the lock is free (attach() takes it). Where Qt
-        keeps key files, a key nobody has written is refused at once, as
-        attach() would make a lock for it. False with isMissing() when no
-        segment is there."""
+        """attach(mode) once the lock is free (attach() takes it); a key with
+        no key file at once False with isMissing() (attach() would make a
+        lock for it), as when no segment is there."""
         self._clearError()
         sysv = systemV.get()
         self._missing = sysv is not None and not os.path.exists(self.nativeKey())
@@ -185,41 +170,36 @@ class SharedMemory(ErrorString, QSharedMemory):
         return sysv and sysv.fileIdentity(sysv.semaphoreKeyFile(self.key()))
 
     def _recordingLock(self, call):
-        before = self._lockIdentity()
-        result = call()
+        before, result = self._lockIdentity(), call()
         if self._lockIdentity() != before:
             self._madeLock = self._lockIdentity()
         return result
 
     def _waitUntilLockFree(self):
         """True once no other process holds the lock (at once where that
-        cannot be seen: lock() then waits, as in the blog), with the event
-        loop running and `notice` saying who holds it. False when the
-        application quits first, or after LOCK_WAIT_MS: a stopped holder
-        keeps its lock, and the message says how to free it."""
+        cannot be seen), `notice` saying who holds it meanwhile. False when
+        the application quits, or after LOCK_WAIT_MS (never taken over)."""
         sysv = systemV.get()
         self._lockHolder = None
         deadline = QDeadlineTimer(LOCK_WAIT_MS)
-        while sysv is not None and (holder := sysv.lockHolder(self.key())) not in (None,
-                                                                                  os.getpid()):
+        while sysv and (holder := sysv.lockHolder(self.key())) not in (None, os.getpid()):
             if holder != self._lockHolder:
                 self._lockHolder = holder
                 self.notice.emit(arg(self.tr("Waiting for the shared memory lock, held by "
                                              "process %1."), holder))
             if deadline.hasExpired():
                 return self._fail(arg(self.tr(
-                    "Gave up waiting for the shared memory lock: process %1 has held it for %2 "
-                    "seconds. To free the lock, quit that process."), holder, LOCK_WAIT_MS // 1000))
+                    "Gave up waiting for the shared memory lock after %2 seconds: process %1 "
+                    "holds it. To free the lock, quit that process."),
+                    holder, LOCK_WAIT_MS // 1000))
             if not waitWithEvents(POLL_MS):
                 return self._fail(self._stoppedWaiting())
         return True
 
     def _stoppedWaiting(self):
-        if self._lockHolder is None:  # waiting for readers
-            return self.tr("Stopped waiting for the readers of the previous shared memory "
-                           "segment; nothing was written.")
-        return arg(self.tr("Stopped waiting for the shared memory lock held by process %1."),
-                   self._lockHolder)
+        return arg(self.tr("Stopped waiting for the readers of the previous shared memory segment; "
+                           "nothing was written.") if self._lockHolder is None else self.tr(
+            "Stopped waiting for the shared memory lock held by process %1."), self._lockHolder)
 
     def lockWhenFree(self):
         """lock(), once no other process holds the lock, tried again for a
@@ -277,10 +257,8 @@ class SharedMemory(ErrorString, QSharedMemory):
         self.leave()
 
     def leave(self):
-        """detachWhenFree() for a window that closes as its program ends,
-        without waiting for a lock another process holds: afterwards this
-        process is not attached, or has left without the lock (notice says
-        so)."""
+        """detachWhenFree() as the program ends, not waiting for a lock
+        another process holds: then left without the lock (notice says so)."""
         sysv = systemV.get()
         if self._left or not self.isAttached():
             return
@@ -292,16 +270,14 @@ class SharedMemory(ErrorString, QSharedMemory):
         self._leaveWithoutLock(sysv)  # its holder may have taken the lock meanwhile
 
     def _leaveWithoutLock(self, sysv):
-        """Leaves the segment without detach(), which would wait as long as
-        the lock's holder (perhaps stopped) keeps it: the segment goes to
-        those still attached (the last removes it), or is marked for removal;
-        the lock goes if this object made it. This object is handed to Qt and
-        never destroyed (its destructor would detach and wait): the program
-        is ending, and the system frees it."""
+        """Leaves without detach(), which would wait for the lock's holder:
+        the segment goes to those still attached (the last removes it) or is
+        marked for removal, the lock goes if this object made it. Never
+        destroyed (Qt's destructor would detach and wait): the program ends."""
         self._left = True
         if sysv is not None:
-            segment = sysv.findSegment(self.key()) if sysv.canListSegments() else None
-            if segment is not None and segment.attachCount <= 1:
+            # Where segments are not listed, those still attached are not known.
+            if getattr(sysv.findSegment(self.key()), "attachCount", 2) <= 1:
                 sysv.removeWhenDetached(self.key())
             sysv.detachAddress(int(self.constData()))
             if self._madeLock is not None and self._lockIdentity() == self._madeLock:
@@ -312,11 +288,9 @@ class SharedMemory(ErrorString, QSharedMemory):
         sip.transferto(self, None)
 
     def renewed(self, owner):
-        """A new SharedMemory for the next read, with the same notice slot.
-        Qt 5 lets the object that made the lock's semaphore delete it when
-        it attaches again or is destroyed, which would take the lock from
-        under a writer: so each read gets a new object, and one that may
-        have made the lock is kept as long as `owner`."""
+        """A new SharedMemory for the next read, with the same notice slot:
+        Qt 5's object that made the lock deletes it when it attaches again
+        or is destroyed, so one that may have made it is kept by `owner`."""
         if self._madeLock is not None and self._lockIdentity() == self._madeLock:
             self.setParent(owner)
         return SharedMemory(notice=self._noticeSlot)

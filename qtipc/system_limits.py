@@ -23,11 +23,10 @@ from qtipc.errors import ErrorString
 LINUX_SHMMAX = "/proc/sys/kernel/shmmax"
 MACOS_PAGE = 4096  # kern.sysv.shmmax must be a multiple of it; kern.sysv.shmall counts them
 # Qt 5 names a key file (QSharedMemoryPrivate::makePlatformSafeKey) by a
-# prefix, the key's ASCII letters and the SHA-1 of the key in hex; the
+# prefix, the key's ASCII letters and the SHA-1 of the key in hex: the
 # segment's prefix is the longer (the semaphore's is qipc_systemsem_).
-_SEGMENT_PREFIX = "qipc_sharedmemory_"
-_SHA1_HEX_LENGTH = 40
 NAME_MAX = 255  # bytes in a file name (Linux, macOS, the BSDs)
+KEY_LETTERS_MAX = NAME_MAX - len("qipc_sharedmemory_") - 40
 
 
 def keyFileDirectory(key):
@@ -42,14 +41,13 @@ def keyFileProblem(key):
     Qt keeps none)."""
     directory = keyFileDirectory(key)
     letters = sum(1 for ch in key if ch.isascii() and ch.isalpha())
-    most = NAME_MAX - len(_SEGMENT_PREFIX) - _SHA1_HEX_LENGTH
-    if not directory or letters <= most:
+    if not directory or letters <= KEY_LETTERS_MAX:
         return ""
     return arg(QCoreApplication.translate(
-        "SharedMemory", "The key has %1 ASCII letters, and Qt 5 puts them all in the name of its "
-                        "key files in %2, which can be at most %3 bytes long: a key may have at "
-                        "most %4 ASCII letters (other characters do not count)."),
-        letters, directory, NAME_MAX, most)
+        "SharedMemory", "The key has %1 ASCII letters; Qt 5 puts them in the names of its key "
+                        "files in %2, of at most %3 bytes, so a key may have at most %4 ASCII "
+                        "letters (other characters do not count)."),
+        letters, directory, NAME_MAX, KEY_LETTERS_MAX)
 
 
 def systemSegmentLimit():
@@ -98,8 +96,7 @@ class SegmentSizeLimit(ErrorString):
             return True
         buffer = QBuffer()
         buffer.open(QBuffer.WriteOnly)
-        out = QDataStream(buffer)
-        out << image
+        QDataStream(buffer) << image
         return self.allows(buffer.size())
 
     def explanation(self, size):
@@ -108,23 +105,19 @@ class SegmentSizeLimit(ErrorString):
         if self._setting == "kernel.shmmax":
             raising = arg(translate(
                 "SegmentSizeLimit", "To raise it, as root: sysctl -w kernel.shmmax=%1 (and "
-                                    "kernel.shmmax = %1 in /etc/sysctl.conf to keep it after a "
-                                    "reboot)."), size)
+                "kernel.shmmax = %1 in /etc/sysctl.conf to keep it after a reboot)."), size)
         elif self._setting == "kern.sysv.shmmax":
             pages = -(-size // MACOS_PAGE)
             raising = arg(translate(
                 "SegmentSizeLimit", "To raise it: sudo sysctl -w kern.sysv.shmmax=%1 "
-                                    "kern.sysv.shmall=%2 (and the same two settings in "
-                                    "/etc/sysctl.conf to keep them after a reboot)."),
-                pages * MACOS_PAGE, pages)
+                "kern.sysv.shmall=%2 (and the same two settings in /etc/sysctl.conf to keep them "
+                "after a reboot)."), pages * MACOS_PAGE, pages)
         else:
             return arg(translate(
                 "SegmentSizeLimit", "This system limits the size of one segment (SHMMAX where "
-                                    "shared memory is System V); raise it to at least %1 bytes."),
-                size)
+                "shared memory is System V); raise it to at least %1 bytes."), size)
         return arg(translate("SegmentSizeLimit", "This system allows at most %1 bytes in one "
-                                                 "segment (%2). %3"),
-                   self._limit, self._setting, raising)
+                             "segment (%2). %3"), self._limit, self._setting, raising)
 
 
 def imageStreamBound(image):

@@ -15,7 +15,7 @@ from PyQt5.QtCore import QCoreApplication, QSharedMemory
 
 from qtipc import arg
 
-# Where Linux lists every System V shared-memory segment.
+# Where Linux lists every System V shared-memory segment (macOS does not).
 SEGMENT_LIST = "/proc/sysvipc/shm"
 _SEGMENT_PREFIX, _SEMAPHORE_PREFIX = "qipc_sharedmemory_", "qipc_systemsem_"
 # The project id Qt passes to ftok() for its key files.
@@ -39,11 +39,6 @@ def semaphoreKeyFile(key):
     return os.path.join(directory, _SEMAPHORE_PREFIX + name[len(_SEGMENT_PREFIX):])
 
 
-def canListSegments():
-    """False where the system does not list its segments (macOS)."""
-    return os.path.isfile(SEGMENT_LIST)
-
-
 def fileIdentity(path):
     """What tells a file from one made again under the same name, or None
     when there is none."""
@@ -64,13 +59,13 @@ def findSegment(key):
     """The segment QSharedMemory would attach to for `key`, or None when there
     is none (or the system does not list its segments)."""
     wanted = ipcKey(segmentKeyFile(key))
-    try:
+    with suppress(OSError):
         with open(SEGMENT_LIST) as segments:
-            rows = [line.split() for line in segments][1:]  # key shmid perms size cpid lpid nattch uid
-    except OSError:
-        return None
-    return next((Segment(*(int(row[i]) for i in (1, 3, 4, 6, 7)), int(row[2], 8))
-                 for row in rows if wanted is not None and int(row[0]) == wanted), None)
+            # key shmid perms size cpid lpid nattch uid ...
+            rows = [line.split() for line in segments][1:]
+        return next((Segment(*(int(row[i]) for i in (1, 3, 4, 6, 7)), int(row[2], 8))
+                     for row in rows if wanted is not None and int(row[0]) == wanted), None)
+    return None
 
 
 def processIsRunning(pid):
@@ -87,10 +82,9 @@ def processIsRunning(pid):
 
 def _semaphore(key):
     """The lock's semaphore, or None when there is none."""
-    try:
+    with suppress(sysv_ipc.Error, ValueError):  # ValueError: no key file, so no key
         return sysv_ipc.Semaphore(ipcKey(semaphoreKeyFile(key)))
-    except (sysv_ipc.Error, ValueError):  # ValueError: no key file, so no key
-        return None
+    return None
 
 
 def lockHolder(key):
@@ -109,21 +103,20 @@ def ownerProblem(key):
     owner is known without attaching; the segment's creator made it."""
     from qtipc.posix_shared_memory import ownerName
     translate = QCoreApplication.translate
-    owners = []
     for isLock, ipc in ((True, _semaphore(key)), (False, findSegment(key))):
         with suppress(sysv_ipc.Error, AttributeError):  # none, or removed meanwhile
-            owners.append((isLock, ipc.uid, ipc.mode))
-    for isLock, uid, mode in owners:
-        if uid == os.geteuid() and not mode & _OTHERS_READ_WRITE:
-            continue
-        what = arg(translate("SharedMemory", "the shared memory lock of the key %1") if isLock
-                   else translate("SharedMemory", "the shared memory segment of the key %1"), key)
-        return arg(translate("SharedMemory", "Refused %1: it belongs to %2, not to this user; "
-                                             "nothing was read or written.")
-                   if uid != os.geteuid() else translate(
-                       "SharedMemory", "Refused %1 of %2: its mode %3 lets other users read or "
-                                       "write it (Qt makes 0600); nothing was read or written."),
-                   what, ownerName(uid), "{:04o}".format(mode & 0o777))
+            if ipc.uid == os.geteuid() and not ipc.mode & _OTHERS_READ_WRITE:
+                continue
+            what = arg(translate("SharedMemory", "the shared memory lock of the key %1") if isLock
+                       else translate("SharedMemory", "the shared memory segment of the key %1"),
+                       key)
+            return arg(translate("SharedMemory", "Refused %1: it belongs to %2, not to this user; "
+                                                 "nothing was read or written.")
+                       if ipc.uid != os.geteuid() else translate(
+                           "SharedMemory", "Refused %1 of %2: its mode %3 lets other users read "
+                                           "or write it (Qt makes 0600); nothing was read or "
+                                           "written."),
+                       what, ownerName(ipc.uid), "{:04o}".format(ipc.mode & 0o777))
     return ""
 
 
@@ -140,9 +133,7 @@ def detachAddress(address):
     """shmdt(): detaches this process from the segment Qt mapped at
     `address`, which sysv_ipc cannot (it detaches only what it attached)."""
     import ctypes
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.shmdt.argtypes = (ctypes.c_void_p,)
-    return libc.shmdt(address) == 0
+    return ctypes.CDLL(None).shmdt(ctypes.c_void_p(address)) == 0
 
 
 def removeWhenDetached(key):

@@ -649,8 +649,8 @@ def test_a_lock_nobody_releases_makes_a_and_b_give_up_clearly(ipc, tmp_path):
     for key, process in started:
         out, err = process.communicate(timeout=TIMEOUT + 10)
         assert (process.returncode, out) == (1, b""), err
-        assert ("Gave up waiting for the shared memory lock: process {} has held it for 10 "
-                "seconds. To free the lock, quit that process.".format(holders[key].pid)
+        assert ("Gave up waiting for the shared memory lock after 10 seconds: process {} "
+                "holds it. To free the lock, quit that process.".format(holders[key].pid)
                 in err.decode())
     assert not os.path.exists(tmp_path / "b.png") and findSegment(keyA) is None
     for holder in holders.values():
