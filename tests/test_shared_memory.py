@@ -16,7 +16,7 @@ import time
 
 import pytest
 import sysv_ipc
-from PyQt5.QtCore import QSharedMemory, Qt
+from PyQt5.QtCore import QDir, QSharedMemory, Qt
 
 from peers import HELPERS, missingPeer
 from testbed.oracle import layout
@@ -680,10 +680,9 @@ def test_a_key_too_long_for_qt5_key_files_is_refused_before_anything_is_made(ipc
     for args in (["process_a.py", "--text", "x"], ["process_b.py", "--print"]):
         status, out, err = ipc.run(args[0], "--key", key, *args[1:])
         assert (status, out) == (2, b"")
-        assert ("The key has {} ASCII letters, and Qt 5 puts them all in the name of its key "
-                "files in /tmp, which can be at most 255 bytes long: a key may have at most 197 "
-                "ASCII letters (other characters do not count).".format(asciiLetters(key))
-                in err)
+        assert ("The key has {} ASCII letters; Qt 5 puts them in the names of its key files in "
+                "{}, of at most 255 bytes, so a key may have at most 197 ASCII letters (other "
+                "characters do not count).".format(asciiLetters(key), QDir.tempPath()) in err)
     assert not [path for path in keyFiles(key) if os.path.exists(path)]
 
 
