@@ -80,10 +80,11 @@ class SharedMemory(ErrorString, QSharedMemory):
                     return False
                 if self._recordingLock(lambda: self.create(size)):
                     if not self._created:  # destroyed at exit, it would detach: wait for the lock
-                        QCoreApplication.instance().aboutToQuit.connect(self._detachAtQuit)
+                        QCoreApplication.instance().aboutToQuit.connect(stopWaiting)
+                        QCoreApplication.instance().aboutToQuit.connect(self.leave)
                     self._created = True
-                    segment = listed and sysv.findSegment(self.key())
-                    self._segmentId = segment.shmid if segment else None
+                    self._segmentId = getattr(listed and sysv.findSegment(self.key()), "shmid",
+                                              None)
                     return True
                 if not self._mayCreateAgain(listed, readers, size):
                     return False
@@ -203,7 +204,9 @@ class SharedMemory(ErrorString, QSharedMemory):
 
     def lockWhenFree(self):
         """lock(), once no other process holds the lock, tried again for a
-        moment if it fails (as while another process replaces the lock)."""
+        moment if it fails (as while another process replaces the lock). A
+        reader's object that gives up is done: it leaves without the lock
+        (at exit, Qt's destructor would wait for it)."""
         self._clearError()
         deadline = QDeadlineTimer(self.KEY_FILE_WAIT_MS)
         while self._waitUntilLockFree():
@@ -214,6 +217,8 @@ class SharedMemory(ErrorString, QSharedMemory):
                                       QSharedMemory.errorString(self)))
             if not waitWithEvents(POLL_MS):
                 return self._fail(self._stoppedWaiting())
+        if not self._created and self.isAttached():
+            self._leaveWithoutLock(systemV.get())
         return False
 
     # --- Steps 5 and 4: the bytes ---------------------------------------------------------
@@ -251,10 +256,6 @@ class SharedMemory(ErrorString, QSharedMemory):
             if deadline.hasExpired() or not waitWithEvents(POLL_MS):
                 return False
         return True
-
-    def _detachAtQuit(self):
-        stopWaiting()
-        self.leave()
 
     def leave(self):
         """detachWhenFree() as the program ends, not waiting for a lock

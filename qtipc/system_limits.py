@@ -79,11 +79,10 @@ class SegmentSizeLimit(ErrorString):
         """False when a segment of `size` bytes is larger than the cap (never
         where the cap cannot be read: create() then says so itself)."""
         self._clearError()
-        if self._limit is None or size <= self._limit:
-            return True
-        return self._fail(arg(QCoreApplication.translate(
-            "SegmentSizeLimit", "The shared memory segment would need %1 bytes; nothing was "
-                                "written. %2"), size, self.explanation(size)))
+        return self._limit is None or size <= self._limit or self._fail(arg(
+            QCoreApplication.translate("SegmentSizeLimit", "The shared memory segment would need "
+                                       "%1 bytes; nothing was written. %2"),
+            size, self.explanation(size)))
 
     def allowsImage(self, image):
         """allows() for the bytes `out << image` writes. They are counted by

@@ -64,7 +64,7 @@ def findSegment(key):
             # key shmid perms size cpid lpid nattch uid ...
             rows = [line.split() for line in segments][1:]
         return next((Segment(*(int(row[i]) for i in (1, 3, 4, 6, 7)), int(row[2], 8))
-                     for row in rows if wanted is not None and int(row[0]) == wanted), None)
+                     for row in rows if int(row[0]) == wanted), None)
     return None
 
 
@@ -78,6 +78,8 @@ def processIsRunning(pid):
             return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
     except FileNotFoundError:
         return pid == 0
+    except OSError:  # there, but not this user's to read
+        return True
 
 
 def _semaphore(key):
