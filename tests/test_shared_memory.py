@@ -690,3 +690,23 @@ def test_a_key_of_300_cjk_characters_goes_from_a_to_b(ipc):
     key = ipc.key("共享内存" * 75)
     ipc.startWriter(key, "长键")
     assert ipc.read(key)[:2] == (0, "长键".encode("utf-8"))
+
+
+def test_a_reader_giving_up_on_the_lock_leaves_the_segment_at_once(ipc, qtbot):
+    from qtipc.shared_memory import SharedMemory
+    key = ipc.key()
+    ipc.startWriter(key, "held")
+    notices = []
+    reader = SharedMemory(notice=notices.append)
+    reader.setKey(key)
+    assert reader.attachToWritten() and findSegment(key).attachCount == 2
+    holder = stoppedLockHolder(ipc, key)
+    assert not reader.lockWhenFree()
+    assert reader.errorString().startswith("Gave up waiting for the shared memory lock after 10 "
+                                           "seconds: process {} holds it.".format(holder.pid))
+    assert notices[-1] == ("Left the shared memory segment without the lock, which process {} "
+                           "holds.".format(holder.pid))
+    # Left, not destroyed: nothing waits for the lock again, here or at exit.
+    assert findSegment(key).attachCount == 2 and not reader.detachWhenFree()
+    resumeAndRelease(holder)
+    assert ipc.read(key)[:2] == (0, b"held")
