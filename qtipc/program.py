@@ -131,8 +131,9 @@ def keyFrom(parser, keyOption):
     from qtipc.system_limits import keyFileProblem
     if not parser.value(keyOption):
         usageError(QCoreApplication.translate("Program", "The key must not be empty."))
-    if keyFileProblem(parser.value(keyOption)):
-        usageError(keyFileProblem(parser.value(keyOption)))
+    problem = keyFileProblem(parser.value(keyOption))
+    if problem:
+        usageError(problem)
     if parser.positionalArguments():
         usageError(arg(QCoreApplication.translate("Program", "Unexpected argument: %1"),
                        parser.positionalArguments()[0]))
