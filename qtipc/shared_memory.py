@@ -4,7 +4,8 @@ a bool and errorString() says why it failed; what a program should say
 while it waits comes through `notice`. The System V specifics come from
 qtipc.sysv, loaded on first use; where it cannot be (Windows, no sysv_ipc)
 or segments are not listed (macOS), the steps fall back to the blog's
-plain calls, and the messages say what cannot be told."""
+plain calls, and the messages say what cannot be told. Another user's
+segment or lock is refused; no wait for a lock outlasts LOCK_WAIT_MS."""
 
 import os
 
