@@ -609,11 +609,11 @@ def test_a_segment_or_lock_other_users_may_use_is_refused(ipc, what):
     ipc.startWriter(key, "kept")
     owner = pwd.getpwuid(os.geteuid()).pw_name
     if what == "lock":
-        ipc_ = sysv_ipc.Semaphore(ipcKey(semaphoreKeyFile(key)))
+        shared = sysv_ipc.Semaphore(ipcKey(semaphoreKeyFile(key)))
     else:
-        ipc_ = sysv_ipc.SharedMemory(ipcKey(segmentKeyFile(key)))
-        ipc_.detach()
-    ipc_.mode = 0o666
+        shared = sysv_ipc.SharedMemory(ipcKey(segmentKeyFile(key)))
+        shared.detach()
+    shared.mode = 0o666
     message = ("Refused the shared memory {} of the key {} of user {} (uid {}): its mode 0666 "
                "lets other users read or write it (Qt makes 0600); nothing was read or written."
                .format(what, key, owner, os.geteuid()))
@@ -621,7 +621,7 @@ def test_a_segment_or_lock_other_users_may_use_is_refused(ipc, what):
                                                          "other")):
         status, out, err = run()
         assert (status, out) == (1, b"") and message in err
-    ipc_.mode = 0o600
+    shared.mode = 0o600
     assert ipc.read(key)[:2] == (0, b"kept")
 
 
