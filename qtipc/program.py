@@ -126,9 +126,14 @@ def sharedMemoryKeyOption():
 
 def keyFrom(parser, keyOption):
     """The shared-memory key given (process A and B take no arguments
-    besides options): a usage error for an empty key or a stray argument."""
+    besides options): a usage error for an empty key, one Qt 5's key files
+    cannot hold, or a stray argument."""
+    from qtipc.system_limits import keyFileProblem
     if not parser.value(keyOption):
         usageError(QCoreApplication.translate("Program", "The key must not be empty."))
+    problem = keyFileProblem(parser.value(keyOption))
+    if problem:
+        usageError(problem)
     if parser.positionalArguments():
         usageError(arg(QCoreApplication.translate("Program", "Unexpected argument: %1"),
                        parser.positionalArguments()[0]))

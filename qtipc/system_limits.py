@@ -1,6 +1,7 @@
-"""The system's cap on the size of one shared memory segment, and what to
-say when a segment is larger: the bytes needed, the cap where it can be
-read, and how to raise it.
+"""The system's caps on what Qt 5's shared memory can hold, and what to say
+when they are passed: the size of one segment (the bytes needed, the cap
+where it can be read, and how to raise it), and the length of a key, which
+Qt 5 writes into the name of its key files.
 
 Where Qt 5 keeps shared memory in System V (Linux, macOS), shmget() refuses
 a segment larger than SHMMAX, and QSharedMemory then says only "system-imposed
@@ -10,15 +11,43 @@ characters, or a large image, does not fit there by default. Windows has no
 such cap on a file mapping.
 """
 
+import os
 import subprocess
 import sys
 
-from PyQt5.QtCore import QBuffer, QCoreApplication, QDataStream
+from PyQt5.QtCore import QBuffer, QCoreApplication, QDataStream, QDir, QSharedMemory
 
 from qtipc import arg
+from qtipc.errors import ErrorString
 
 LINUX_SHMMAX = "/proc/sys/kernel/shmmax"
 MACOS_PAGE = 4096  # kern.sysv.shmmax must be a multiple of it; kern.sysv.shmall counts them
+# Qt 5 names a key file (QSharedMemoryPrivate::makePlatformSafeKey) by a
+# prefix, the key's ASCII letters and the SHA-1 of the key in hex: the
+# segment's prefix is the longer (the semaphore's is qipc_systemsem_).
+NAME_MAX = 255  # bytes in a file name (Linux, macOS, the BSDs)
+KEY_LETTERS_MAX = NAME_MAX - len("qipc_sharedmemory_") - 40
+
+
+def keyFileDirectory(key):
+    """The directory of Qt's key files for `key`, or "" where this Qt keeps
+    none (Windows, a Qt built for POSIX IPC)."""
+    directory = os.path.dirname(QSharedMemory(key).nativeKey())
+    return directory if directory == QDir.tempPath() else ""
+
+
+def keyFileProblem(key):
+    """Why Qt 5's key files cannot hold `key`, or "" when they can (or this
+    Qt keeps none)."""
+    directory = keyFileDirectory(key)
+    letters = sum(1 for ch in key if ch.isascii() and ch.isalpha())
+    if not directory or letters <= KEY_LETTERS_MAX:
+        return ""
+    return arg(QCoreApplication.translate(
+        "SharedMemory", "The key has %1 ASCII letters; Qt 5 puts them in the names of its key "
+                        "files in %2, of at most %3 bytes, so a key may have at most %4 ASCII "
+                        "letters (other characters do not count)."),
+        letters, directory, NAME_MAX, KEY_LETTERS_MAX)
 
 
 def systemSegmentLimit():
@@ -38,28 +67,22 @@ def systemSegmentLimit():
     return None, ""
 
 
-class SegmentSizeLimit:
+class SegmentSizeLimit(ErrorString):
     """The system's cap on one segment, checked before a write touches the
     data already shared. Qt's convention: allows() returns a bool, and
     errorString() says why it is False."""
 
     def __init__(self):
-        self.m_limit, self.m_setting = systemSegmentLimit()
-        self.m_errorString = ""
-
-    def errorString(self):
-        return self.m_errorString
+        self._limit, self._setting = systemSegmentLimit()
 
     def allows(self, size):
         """False when a segment of `size` bytes is larger than the cap (never
         where the cap cannot be read: create() then says so itself)."""
-        self.m_errorString = ""
-        if self.m_limit is None or size <= self.m_limit:
-            return True
-        self.m_errorString = arg(QCoreApplication.translate(
-            "SegmentSizeLimit", "The shared memory segment would need %1 bytes; nothing was "
-                                "written. %2"), size, self.explanation(size))
-        return False
+        self._clearError()
+        return self._limit is None or size <= self._limit or self._fail(arg(
+            QCoreApplication.translate("SegmentSizeLimit", "The shared memory segment would need "
+                                       "%1 bytes; nothing was written. %2"),
+            size, self.explanation(size)))
 
     def allowsImage(self, image):
         """allows() for the bytes `out << image` writes. They are counted by
@@ -67,38 +90,33 @@ class SegmentSizeLimit:
         they could be more than the cap: a PNG of 8 bytes a pixel, stored
         without compression, with its text chunks, is never larger than
         imageStreamBound()."""
-        self.m_errorString = ""
-        if self.m_limit is None or imageStreamBound(image) <= self.m_limit:
+        self._clearError()
+        if self._limit is None or imageStreamBound(image) <= self._limit:
             return True
         buffer = QBuffer()
         buffer.open(QBuffer.WriteOnly)
-        out = QDataStream(buffer)
-        out << image
+        QDataStream(buffer) << image
         return self.allows(buffer.size())
 
     def explanation(self, size):
         """The cap, and how to raise it to `size` bytes."""
         translate = QCoreApplication.translate
-        if self.m_setting == "kernel.shmmax":
+        if self._setting == "kernel.shmmax":
             raising = arg(translate(
                 "SegmentSizeLimit", "To raise it, as root: sysctl -w kernel.shmmax=%1 (and "
-                                    "kernel.shmmax = %1 in /etc/sysctl.conf to keep it after a "
-                                    "reboot)."), size)
-        elif self.m_setting == "kern.sysv.shmmax":
+                "kernel.shmmax = %1 in /etc/sysctl.conf to keep it after a reboot)."), size)
+        elif self._setting == "kern.sysv.shmmax":
             pages = -(-size // MACOS_PAGE)
             raising = arg(translate(
                 "SegmentSizeLimit", "To raise it: sudo sysctl -w kern.sysv.shmmax=%1 "
-                                    "kern.sysv.shmall=%2 (and the same two settings in "
-                                    "/etc/sysctl.conf to keep them after a reboot)."),
-                pages * MACOS_PAGE, pages)
+                "kern.sysv.shmall=%2 (and the same two settings in /etc/sysctl.conf to keep them "
+                "after a reboot)."), pages * MACOS_PAGE, pages)
         else:
             return arg(translate(
                 "SegmentSizeLimit", "This system limits the size of one segment (SHMMAX where "
-                                    "shared memory is System V); raise it to at least %1 bytes."),
-                size)
+                "shared memory is System V); raise it to at least %1 bytes."), size)
         return arg(translate("SegmentSizeLimit", "This system allows at most %1 bytes in one "
-                                                 "segment (%2). %3"),
-                   self.m_limit, self.m_setting, raising)
+                             "segment (%2). %3"), self._limit, self._setting, raising)
 
 
 def imageStreamBound(image):

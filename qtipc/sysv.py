@@ -1,179 +1,148 @@
-"""The System V specifics of Qt 5's QSharedMemory, for where Qt uses System V
-(Linux, macOS and the other Unixes; not Windows): the key files whose inodes
-name a key's segment and lock semaphore, the segment's attach count and
-creator (from /proc/sysvipc/shm, read without attaching, which would change
-the count) and the lock's holder (semctl). Imported only by
-qtipc.shared_memory, which falls back to plain QSharedMemory where this
-module cannot be imported (no ctypes, no C library, Windows) or a facility
-is missing (macOS has no /proc/sysvipc)."""
+"""The System V specifics of Qt 5's QSharedMemory, where Qt keeps shared
+memory in System V (Linux, macOS and the other Unixes; not Windows): the
+key files whose inodes name a key's segment and lock semaphore, the
+segment's attach count, creator and owner (from /proc/sysvipc/shm, read
+without attaching, which would change the count), and the lock's holder
+and owner. sysv_ipc makes the C calls; qtipc.shared_memory loads this
+module on first use, through an OptionalBackend."""
 
-import ctypes
-import ctypes.util
-import functools
-import hashlib
 import os
-import sys
 from collections import namedtuple
+from contextlib import suppress
 
-from PyQt5.QtCore import QDir, QSharedMemory
+import sysv_ipc
+from PyQt5.QtCore import QCoreApplication, QSharedMemory
 
-# Where Linux lists every System V shared-memory segment.
+from qtipc import arg
+
+# Where Linux lists every System V shared-memory segment (macOS does not).
 SEGMENT_LIST = "/proc/sysvipc/shm"
-
+_SEGMENT_PREFIX, _SEMAPHORE_PREFIX = "qipc_sharedmemory_", "qipc_systemsem_"
 # The project id Qt passes to ftok() for its key files.
 _QT_FTOK_ID = ord("Q")
-_IPC_RMID = 0
-# semctl() commands: (GETPID, GETVAL) on Linux, on macOS and the BSDs.
-_SEMCTL = {"linux": (11, 12), "darwin": (4, 5), "freebsd": (4, 5)}.get(
-    sys.platform.rstrip("0123456789"))
 
-_libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-_libc.ftok.argtypes = (ctypes.c_char_p, ctypes.c_int)
-_libc.ftok.restype = ctypes.c_int
-_libc.shmdt.argtypes = (ctypes.c_void_p,)
-for _name in ("semget", "semctl", "shmget", "shmctl"):
-    getattr(_libc, _name)  # AttributeError (and so no System V) where one is missing
-
-Segment = namedtuple("Segment", "shmid size creatorPid attachCount")
-Segment.__doc__ = """One line of /proc/sysvipc/shm: the segment's id, its size in
-bytes, the pid of the process that created it and how many are attached."""
-
-
-def platformSafeKey(key, prefix):
-    """The key file Qt 5 (QSharedMemoryPrivate::makePlatformSafeKey) uses for
-    `key`: the temp directory, the prefix, the key's ASCII letters and the
-    SHA-1 of its UTF-8 bytes."""
-    return _platformSafeKey(QDir.tempPath(), key, prefix)
-
-
-@functools.lru_cache(maxsize=64)
-def _platformSafeKey(tempPath, key, prefix):
-    letters = "".join(ch for ch in key if ("a" <= ch <= "z") or ("A" <= ch <= "Z"))
-    digest = hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()
-    return os.path.join(tempPath, prefix + letters + digest)
+# One line of /proc/sysvipc/shm: the segment's id, its size in bytes, the
+# pid of its creator, how many are attached, its owner's uid and its mode.
+Segment = namedtuple("Segment", "shmid size creatorPid attachCount uid mode")
+_OTHERS_READ_WRITE = 0o066  # group and others: read or write
 
 
 def segmentKeyFile(key):
-    """The file whose inode names the segment; the same as
-    QSharedMemory(key).nativeKey()."""
-    return platformSafeKey(key, "qipc_sharedmemory_")
+    """The file whose inode names the segment: Qt's nativeKey()."""
+    return QSharedMemory(key).nativeKey()
 
 
 def semaphoreKeyFile(key):
-    """The file whose inode names the semaphore behind lock() and unlock()."""
-    return platformSafeKey(key, "qipc_systemsem_")
-
-
-def usedByQt():
-    """True when this Qt keeps shared memory under the key files above (Qt 5
-    on Unix, unless it was built for POSIX IPC)."""
-    return QSharedMemory("qtipc").nativeKey() == segmentKeyFile("qtipc")
-
-
-def canListSegments():
-    """False where the system does not list its segments (macOS)."""
-    return os.path.isfile(SEGMENT_LIST)
+    """The file whose inode names the semaphore behind lock() and unlock():
+    the segment's under the semaphore's prefix, as Qt 5 names it."""
+    directory, name = os.path.split(segmentKeyFile(key))
+    return os.path.join(directory, _SEMAPHORE_PREFIX + name[len(_SEGMENT_PREFIX):])
 
 
 def fileIdentity(path):
     """What tells a file from one made again under the same name, or None
     when there is none."""
-    try:
+    with suppress(OSError):
         status = os.stat(path)
-    except OSError:
-        return None
-    return status.st_ino, status.st_ctime_ns
+        return status.st_ino, status.st_ctime_ns
+    return None
 
 
 def ipcKey(path):
     """ftok(path, 'Q') as Qt computes it, or None when the file is missing."""
-    result = _libc.ftok(os.fsencode(path), _QT_FTOK_ID)
-    return None if result == -1 else result
+    with suppress(OSError):
+        return sysv_ipc.ftok(path, _QT_FTOK_ID, silence_warning=True)
+    return None
 
 
 def findSegment(key):
     """The segment QSharedMemory would attach to for `key`, or None when there
     is none (or the system does not list its segments)."""
     wanted = ipcKey(segmentKeyFile(key))
-    if wanted is None:
-        return None
-    try:
+    with suppress(OSError):
         with open(SEGMENT_LIST) as segments:
-            next(segments)  # the header
-            for line in segments:
-                fields = line.split()
-                # key shmid perms size cpid lpid nattch ...
-                if int(fields[0]) == wanted:
-                    return Segment(int(fields[1]), int(fields[3]), int(fields[4]), int(fields[6]))
-    except (OSError, StopIteration, ValueError, IndexError):
-        pass
+            # key shmid perms size cpid lpid nattch uid ...
+            rows = [line.split() for line in segments][1:]
+        return next((Segment(*(int(row[i]) for i in (1, 3, 4, 6, 7)), int(row[2], 8))
+                     for row in rows if int(row[0]) == wanted), None)
     return None
 
 
 def processIsRunning(pid):
-    """False for a process that is gone or a zombie. A pid of 0 (a creator in
-    another pid namespace) counts as running: nothing is known about it."""
-    if pid == 0:
-        return True
+    """False for a process that is gone or a zombie (from /proc, which is
+    there where segments are listed). A pid of 0 (a creator in another pid
+    namespace) counts as running: nothing is known about it."""
     try:
         with open("/proc/{}/stat".format(pid)) as stat:
             # pid (comm) state ...; comm may itself hold spaces and parentheses.
-            state = stat.read().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
+            return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return pid == 0
+    except OSError:  # there, but not this user's to read
         return True
-    return state not in ("Z", "X")
 
 
 def _semaphore(key):
-    ipc = ipcKey(semaphoreKeyFile(key))
-    return -1 if ipc is None else _libc.semget(ipc, 1, 0)
+    """The lock's semaphore, or None when there is none."""
+    with suppress(sysv_ipc.Error, ValueError):  # ValueError: no key file, so no key
+        return sysv_ipc.Semaphore(ipcKey(semaphoreKeyFile(key)))
+    return None
 
 
 def lockHolder(key):
-    """The pid of the process holding the lock of `key` (the last to change a
-    semaphore whose value is 0), or 0 when it is free, there is none yet,
-    or this system's semctl() is not known here."""
-    semid = _semaphore(key)
-    if semid == -1 or _SEMCTL is None:
-        return 0
-    getPid, getValue = _SEMCTL
-    if _libc.semctl(semid, 0, getValue) != 0:
-        return 0
-    return max(_libc.semctl(semid, 0, getPid), 0)
+    """The pid of the process holding the lock of `key` (the last to change
+    a semaphore whose value is 0), or None when it is free or there is none."""
+    semaphore = _semaphore(key)
+    with suppress(sysv_ipc.Error):  # removed meanwhile
+        return None if semaphore is None or semaphore.value else semaphore.last_pid or None
+    return None
+
+
+def ownerProblem(key):
+    """Why the segment or the lock semaphore of `key` is refused: another
+    user's, or a mode that lets other users in, where Qt makes them 0600;
+    "" for neither. Where segments are not listed (macOS), only the lock's
+    owner is known without attaching; the segment's creator made it."""
+    from qtipc.posix_shared_memory import ownerName
+    translate = QCoreApplication.translate
+    for isLock, ipc in ((True, _semaphore(key)), (False, findSegment(key))):
+        with suppress(sysv_ipc.Error, AttributeError):  # none, or removed meanwhile
+            if ipc.uid == os.geteuid() and not ipc.mode & _OTHERS_READ_WRITE:
+                continue
+            what = arg(translate("SharedMemory", "the shared memory lock of the key %1") if isLock
+                       else translate("SharedMemory", "the shared memory segment of the key %1"),
+                       key)
+            return arg(translate("SharedMemory", "Refused %1: it belongs to %2, not to this user; "
+                                                 "nothing was read or written.")
+                       if ipc.uid != os.geteuid() else translate(
+                           "SharedMemory", "Refused %1 of %2: its mode %3 lets other users read "
+                                           "or write it (Qt makes 0600); nothing was read or "
+                                           "written."),
+                       what, ownerName(ipc.uid), "{:04o}".format(ipc.mode & 0o777))
+    return ""
 
 
 def removeLock(key):
     """Removes the lock's semaphore and its key file, as the QSharedMemory
     that made them does when it is destroyed."""
-    semid = _semaphore(key)
-    if semid != -1:
-        _libc.semctl(semid, 0, _IPC_RMID)
-    try:
+    with suppress(sysv_ipc.Error, AttributeError):  # AttributeError: None, no semaphore
+        _semaphore(key).remove()
+    with suppress(OSError):
         os.remove(semaphoreKeyFile(key))
-    except OSError:
-        pass
 
 
 def detachAddress(address):
-    """shmdt(): detaches this process from the segment mapped at `address`."""
-    return _libc.shmdt(address) == 0
+    """shmdt(): detaches this process from the segment Qt mapped at
+    `address`, which sysv_ipc cannot (it detaches only what it attached)."""
+    import ctypes
+    return ctypes.CDLL(None).shmdt(ctypes.c_void_p(address)) == 0
 
 
 def removeWhenDetached(key):
     """Marks the segment of `key` for removal once the last process detaches
     (the kernel then frees it) and removes its key file, as QSharedMemory's
     detach() does when it detaches last."""
-    ipc = ipcKey(segmentKeyFile(key))
-    shmid = -1 if ipc is None else _libc.shmget(ipc, 0, 0)
-    if shmid != -1:
-        _libc.shmctl(shmid, _IPC_RMID, None)
-    try:
+    with suppress(sysv_ipc.Error, AttributeError):  # AttributeError: None, no segment
+        sysv_ipc.remove_shared_memory(findSegment(key).shmid)
+    with suppress(OSError):
         os.remove(segmentKeyFile(key))
-    except OSError:
-        pass

@@ -10,7 +10,7 @@ from collections import namedtuple
 SEGMENT_PREFIX, SEMAPHORE_PREFIX = "qipc_sharedmemory_", "qipc_systemsem_"
 GETPID, GETVAL = 11, 12  # Linux semctl() commands
 
-Segment = namedtuple("Segment", "shmid size creatorPid attachCount")
+Segment = namedtuple("Segment", "shmid size creatorPid attachCount uid")
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -66,7 +66,7 @@ def findSegment(key, directory=None):
     if shmid is None:
         return None
     row = table[shmid]
-    return Segment(shmid, int(row["size"]), int(row["cpid"]), int(row["nattch"]))
+    return Segment(shmid, int(row["size"]), int(row["cpid"]), int(row["nattch"]), int(row["uid"]))
 
 
 def semaphoreOf(key):

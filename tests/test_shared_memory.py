@@ -5,6 +5,7 @@ must leave no process, segment, semaphore or key file behind."""
 
 import json
 import os
+import pwd
 import random
 import signal
 import struct
@@ -14,14 +15,15 @@ import sysconfig
 import time
 
 import pytest
-from PyQt5.QtCore import QSharedMemory, Qt
+import sysv_ipc
+from PyQt5.QtCore import QDir, QSharedMemory, Qt
 
 from peers import HELPERS, missingPeer
 from testbed.oracle import layout
 from testbed.processes import TIMEOUT, readLine
-from testbed.sysv import findSegment, semaphoreOf, semaphoreValue
+from testbed.sysv import findSegment, keyFiles, semaphoreOf, semaphoreValue
 from qtipc import __version__
-from qtipc.sysv import segmentKeyFile, semaphoreKeyFile
+from qtipc.sysv import ipcKey, segmentKeyFile, semaphoreKeyFile
 
 NOT_ATTACHED = "Unable to attach to shared memory segment."
 NOT_WRITTEN = "Nothing has been written to the shared memory segment yet."
@@ -576,3 +578,135 @@ def test_reader_takes_the_zeros_of_page_rounding_only_where_qt_rounds(monkeypatc
     assert read()[1] in ("Nothing has been written to the shared memory segment yet.",
                          "The shared memory segment does not hold just a text: {} bytes "
                          "follow it.".format(4096 - len(layout(text))))
+
+
+# --- Another user's segment or lock, and a lock nobody releases ---------------------------------
+
+REFUSED = ("Refused the shared memory {} of the key {}: it belongs to user nobody (uid {}), not "
+           "to this user; nothing was read or written.")
+# A segment made by another user: test_shm_cxx.py's blog writer run as nobody.
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a semaphore to another user needs root")
+def test_a_lock_given_to_another_user_is_refused(ipc):
+    key = ipc.key()
+    nobody = pwd.getpwnam("nobody")
+    ipc.startWriter(key, "kept")
+    semaphore = sysv_ipc.Semaphore(ipcKey(semaphoreKeyFile(key)))
+    semaphore.uid = nobody.pw_uid
+    try:
+        status, out, err = ipc.read(key)
+        assert (status, out) == (1, b"")
+        assert REFUSED.format("lock", key, nobody.pw_uid) in err
+    finally:
+        semaphore.uid = 0
+    assert ipc.read(key)[:2] == (0, b"kept")
+
+
+@pytest.mark.parametrize("what", ["lock", "segment"])
+def test_a_segment_or_lock_other_users_may_use_is_refused(ipc, what):
+    key = ipc.key()
+    ipc.startWriter(key, "kept")
+    owner = pwd.getpwuid(os.geteuid()).pw_name
+    if what == "lock":
+        shared = sysv_ipc.Semaphore(ipcKey(semaphoreKeyFile(key)))
+    else:
+        shared = sysv_ipc.SharedMemory(ipcKey(segmentKeyFile(key)))
+        shared.detach()
+    shared.mode = 0o666
+    message = ("Refused the shared memory {} of the key {} of user {} (uid {}): its mode 0666 "
+               "lets other users read or write it (Qt makes 0600); nothing was read or written."
+               .format(what, key, owner, os.geteuid()))
+    for run in (lambda: ipc.read(key), lambda: ipc.run("process_a.py", "--key", key, "--text",
+                                                         "other")):
+        status, out, err = run()
+        assert (status, out) == (1, b"") and message in err
+    shared.mode = 0o600
+    assert ipc.read(key)[:2] == (0, b"kept")
+
+
+def lockOnlyHolder(ipc, key):
+    """A stopped process holding the lock of `key`, where no segment is."""
+    holder = ipc.startHelper("lock_only.py", key)
+    assert readLine(holder) == "locked\n"
+    holder.send_signal(signal.SIGSTOP)
+    return holder
+
+
+def test_a_lock_nobody_releases_makes_a_and_b_give_up_clearly(ipc, tmp_path):
+    from PyQt5.QtGui import QImage
+    image = str(tmp_path / "image.png")
+    assert QImage(4, 4, QImage.Format_RGB32).save(image)
+    keyA, keyB = ipc.key(), ipc.key()
+    ipc.startWriter(keyB, "held")
+    holders = {keyA: lockOnlyHolder(ipc, keyA), keyB: stoppedLockHolder(ipc, keyB)}
+    waiting = [(keyA, ["process_a.py", "--key", keyA, "--text", "x"]),
+               (keyA, ["process_a.py", "--key", keyA, "--text-file", ipc.textFile("x")]),
+               (keyA, ["process_a.py", "--key", keyA, "--image", image]),
+               (keyB, ["process_b.py", "--key", keyB, "--print"]),
+               (keyB, ["process_b.py", "--key", keyB, "--save-image", str(tmp_path / "b.png")])]
+    started = [(key, ipc.processes.startScript(*args)) for key, args in waiting]
+    for key, process in started:
+        out, err = process.communicate(timeout=TIMEOUT + 10)
+        assert (process.returncode, out) == (1, b""), err
+        assert ("Gave up waiting for the shared memory lock after 10 seconds: process {} "
+                "holds it. To free the lock, quit that process.".format(holders[key].pid)
+                in err.decode())
+    assert not os.path.exists(tmp_path / "b.png") and findSegment(keyA) is None
+    for holder in holders.values():
+        resumeAndRelease(holder)
+    assert ipc.read(keyB)[:2] == (0, b"held")
+
+
+# --- Keys Qt 5's key files cannot hold -----------------------------------------------------------
+
+def asciiLetters(key):
+    return sum(1 for ch in key if ch.isascii() and ch.isalpha())
+
+
+@pytest.mark.parametrize("letters", [197, 198])
+def test_the_key_limit_is_where_qt5_key_files_end(ipc, letters):
+    # 255 bytes of a file name, less "qipc_sharedmemory_" and a SHA-1 in hex.
+    from qtipc.system_limits import keyFileProblem
+    key = ipc.key()
+    key += "a" * (letters - asciiLetters(key))
+    ipc.keys.append(key)
+    memory = ipc.keep(QSharedMemory(key))
+    assert memory.create(1) == (letters == 197) == (keyFileProblem(key) == "")
+
+
+def test_a_key_too_long_for_qt5_key_files_is_refused_before_anything_is_made(ipc):
+    key = ipc.key("a" * 300)
+    for args in (["process_a.py", "--text", "x"], ["process_b.py", "--print"]):
+        status, out, err = ipc.run(args[0], "--key", key, *args[1:])
+        assert (status, out) == (2, b"")
+        assert ("The key has {} ASCII letters; Qt 5 puts them in the names of its key files in "
+                "{}, of at most 255 bytes, so a key may have at most 197 ASCII letters (other "
+                "characters do not count).".format(asciiLetters(key), QDir.tempPath()) in err)
+    assert not [path for path in keyFiles(key) if os.path.exists(path)]
+
+
+def test_a_key_of_300_cjk_characters_goes_from_a_to_b(ipc):
+    key = ipc.key("共享内存" * 75)
+    ipc.startWriter(key, "长键")
+    assert ipc.read(key)[:2] == (0, "长键".encode("utf-8"))
+
+
+def test_a_reader_giving_up_on_the_lock_leaves_the_segment_at_once(ipc, qtbot):
+    from qtipc.shared_memory import SharedMemory
+    key = ipc.key()
+    ipc.startWriter(key, "held")
+    notices = []
+    reader = SharedMemory(notice=notices.append)
+    reader.setKey(key)
+    assert reader.attachToWritten() and findSegment(key).attachCount == 2
+    holder = stoppedLockHolder(ipc, key)
+    assert not reader.lockWhenFree()
+    assert reader.errorString().startswith("Gave up waiting for the shared memory lock after 10 "
+                                           "seconds: process {} holds it.".format(holder.pid))
+    assert notices[-1] == ("Left the shared memory segment without the lock, which process {} "
+                           "holds.".format(holder.pid))
+    # Left, not destroyed: nothing waits for the lock again, here or at exit.
+    assert findSegment(key).attachCount == 2 and not reader.detachWhenFree()
+    resumeAndRelease(holder)
+    assert ipc.read(key)[:2] == (0, b"held")

@@ -5,8 +5,10 @@ qtbase5-dev); skipped where that is not possible."""
 
 import hashlib
 import os
+import pwd
 import shutil
 import subprocess
+import tempfile
 
 import pytest
 
@@ -14,7 +16,7 @@ from peers import HELPERS, missingPeer
 from testbed.oracle import layout
 from testbed.processes import TIMEOUT, readLine
 from testbed.programs import REPO
-from testbed.sysv import findSegment
+from testbed.sysv import findSegment, keyFiles, madeBy, remove
 
 BLOG_PEER = os.path.join(HELPERS, "blog_peer.cpp")
 BLOG_FUNCTIONS = ("void Widget_PA::sendStrToMemory", "QString Widget_PB::loadStrFromMemory")
@@ -141,3 +143,41 @@ def test_process_a_takes_over_from_a_killed_blog_writer(ipc, blogPeer):
     ipc.startWriter(key, "Python text")
     assert blogRead(ipc, blogPeer, key) == b"Python text"
     assert ipc.read(key)[:2] == (0, b"Python text")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="running a program as another user needs root")
+def test_a_and_b_refuse_the_segment_and_lock_of_another_user_even_once_killed(ipc, blogPeer):
+    nobody = pwd.getpwnam("nobody")
+    refused = ("Refused the shared memory {{}} of the key {}: it belongs to user nobody (uid {}), "
+               "not to this user; nothing was read or written.")
+    key, theirs = ipc.key(), None
+    shared = tempfile.mkdtemp()  # where nobody can run the peer and read the text
+    try:
+        os.chmod(shared, 0o755)
+        binary = shutil.copy(blogPeer, shared)
+        textFile = os.path.join(shared, "text")
+        with open(textFile, "w", encoding="utf-8") as file:
+            file.write("their text")
+        os.chmod(textFile, 0o644)
+        refused = refused.format(key, nobody.pw_uid)
+        theirs = ipc.processes.start([binary, "write", key, textFile], stdin=subprocess.PIPE,
+                                     user=nobody.pw_uid, group=nobody.pw_gid, extra_groups=[])
+        assert readLine(theirs) == "written {} bytes\n".format(len(layout("their text")))
+        for killed in (False, True):  # a killed writer's leftovers are not taken over either
+            status, out, err = ipc.read(key)
+            assert (status, out) == (1, b"") and refused.format("lock") in err
+            status, out, err = ipc.run("process_a.py", "--key", key, "--text", "mine")
+            assert (status, out) == (1, b"") and refused.format("lock") in err
+            theirs.kill()
+            theirs.wait(TIMEOUT)
+        leftovers = madeBy({theirs.pid})
+        remove([found for found in leftovers if found[0] == "-s"])  # now only the segment
+        status, out, err = ipc.run("process_a.py", "--key", key, "--text", "mine")
+        assert (status, out) == (1, b"") and refused.format("segment") in err
+        assert findSegment(key).attachCount == 0 and ipc.segmentBytes(key) == layout("their text")
+    finally:
+        remove(madeBy({getattr(theirs, "pid", None)}))
+        for path in keyFiles(key):
+            if os.path.exists(path):
+                os.remove(path)
+        shutil.rmtree(shared)

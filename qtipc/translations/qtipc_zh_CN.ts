@@ -292,7 +292,7 @@
         <translation>无法打开窗口：没有可用的显示（DISPLAY 和 WAYLAND_DISPLAY 均未设置）。请在桌面环境中运行，或加上 -platform offscreen 运行。</translation>
     </message>
     <message>
-        <location filename="../program.py" line="146"/>
+        <location filename="../program.py" line="151"/>
         <source>Try &apos;%1 --help&apos; for more information.</source>
         <translation>请尝试执行“%1 --help”以获取更多信息。</translation>
     </message>
@@ -302,12 +302,12 @@
         <translation>键</translation>
     </message>
     <message>
-        <location filename="../program.py" line="222"/>
+        <location filename="../program.py" line="227"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../program.py" line="228"/>
+        <location filename="../program.py" line="233"/>
         <source>%1 is not UTF-8 text (byte %2 is invalid).</source>
         <translation>%1 不是 UTF-8 文本（第 %2 字节无效）。</translation>
     </message>
@@ -317,12 +317,12 @@
         <translation>共享内存的键(默认:%1;Qt 的共享内存示例使用 QSharedMemoryExample)。</translation>
     </message>
     <message>
-        <location filename="../program.py" line="131"/>
+        <location filename="../program.py" line="133"/>
         <source>The key must not be empty.</source>
         <translation>键不能为空。</translation>
     </message>
     <message>
-        <location filename="../program.py" line="133"/>
+        <location filename="../program.py" line="138"/>
         <source>Unexpected argument: %1</source>
         <translation>多余的参数：%1</translation>
     </message>
@@ -388,27 +388,27 @@
 <context>
     <name>SegmentSizeLimit</name>
     <message>
-        <location filename="../system_limits.py" line="59"/>
+        <location filename="../system_limits.py" line="82"/>
         <source>The shared memory segment would need %1 bytes; nothing was written. %2</source>
         <translation>共享内存段需要 %1 字节；未写入任何内容。%2</translation>
     </message>
     <message>
-        <location filename="../system_limits.py" line="83"/>
+        <location filename="../system_limits.py" line="105"/>
         <source>To raise it, as root: sysctl -w kernel.shmmax=%1 (and kernel.shmmax = %1 in /etc/sysctl.conf to keep it after a reboot).</source>
         <translation>以 root 身份提高上限：sysctl -w kernel.shmmax=%1（并在 /etc/sysctl.conf 中写入 kernel.shmmax = %1，重启后仍然有效）。</translation>
     </message>
     <message>
-        <location filename="../system_limits.py" line="89"/>
+        <location filename="../system_limits.py" line="110"/>
         <source>To raise it: sudo sysctl -w kern.sysv.shmmax=%1 kern.sysv.shmall=%2 (and the same two settings in /etc/sysctl.conf to keep them after a reboot).</source>
         <translation>提高上限：sudo sysctl -w kern.sysv.shmmax=%1 kern.sysv.shmall=%2（并在 /etc/sysctl.conf 中写入这两项设置，重启后仍然有效）。</translation>
     </message>
     <message>
-        <location filename="../system_limits.py" line="95"/>
+        <location filename="../system_limits.py" line="115"/>
         <source>This system limits the size of one segment (SHMMAX where shared memory is System V); raise it to at least %1 bytes.</source>
         <translation>本系统限制单个共享内存段的大小（共享内存为 System V 时即 SHMMAX）；请将其提高到至少 %1 字节。</translation>
     </message>
     <message>
-        <location filename="../system_limits.py" line="99"/>
+        <location filename="../system_limits.py" line="118"/>
         <source>This system allows at most %1 bytes in one segment (%2). %3</source>
         <translation>本系统单个共享内存段最多允许 %1 字节（%2）。%3</translation>
     </message>
@@ -534,79 +534,104 @@ Qt 6.7 及以后的客户端（Qt Creator 所带的）需要 --wire qt6.7。</tr
 <context>
     <name>SharedMemory</name>
     <message>
-        <location filename="../shared_memory.py" line="45"/>
-        <source>Windows has no System V IPC</source>
-        <translation>Windows 没有 System V IPC</translation>
-    </message>
-    <message>
-        <location filename="../shared_memory.py" line="49"/>
+        <location filename="../shared_memory.py" line="26"/>
         <source>System V IPC cannot be used here: %1</source>
         <translation>此处无法使用 System V IPC：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="50"/>
+        <location filename="../shared_memory.py" line="29"/>
         <source>this Qt does not use System V IPC</source>
         <translation>此版本的 Qt 不使用 System V IPC</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="97"/>
+        <location filename="../shared_memory.py" line="110"/>
         <source>no /proc/sysvipc</source>
         <translation>没有 /proc/sysvipc</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="180"/>
+        <location filename="../shared_memory.py" line="109"/>
         <source>Unable to create shared memory segment: %1</source>
         <translation>无法创建共享内存段：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="140"/>
+        <location filename="../shared_memory.py" line="121"/>
         <source>Another process (pid %1) is sharing memory under the key %2; nothing was written.</source>
         <translation>另一个进程（pid %1）正在以键 %2 共享内存；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="164"/>
+        <location filename="../shared_memory.py" line="140"/>
         <source>Unable to remove the shared memory segment left by process %1: %2</source>
         <translation>无法删除进程 %1 遗留的共享内存段：%2</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="148"/>
+        <location filename="../shared_memory.py" line="127"/>
         <source>The previous shared memory segment is still in use by %1 process(es); nothing was written.</source>
         <translation>上一个共享内存段仍被 %1 个进程使用；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="183"/>
+        <location filename="../shared_memory.py" line="110"/>
         <source>Shared memory under the key %1 is in use (by another process A, by a reader still attached, or left by a writer that crashed: this system cannot tell which: %2); nothing was written.</source>
         <translation>键 %1 下的共享内存正被占用（可能是另一个进程 A、仍处于连接状态的读取进程，或崩溃的写入进程所遗留；本系统无法分辨是哪一种：%2）；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="257"/>
+        <location filename="../shared_memory.py" line="190"/>
         <source>Waiting for the shared memory lock, held by process %1.</source>
         <translation>正在等待共享内存锁，该锁由进程 %1 持有。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="265"/>
+        <location filename="../shared_memory.py" line="202"/>
         <source>Stopped waiting for the readers of the previous shared memory segment; nothing was written.</source>
         <translation>已停止等待上一个共享内存段的读取进程；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="267"/>
+        <location filename="../shared_memory.py" line="202"/>
         <source>Stopped waiting for the shared memory lock held by process %1.</source>
         <translation>已停止等待进程 %1 持有的共享内存锁。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="280"/>
+        <location filename="../shared_memory.py" line="217"/>
         <source>Unable to lock shared memory: %1</source>
         <translation>无法锁定共享内存：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="361"/>
+        <location filename="../shared_memory.py" line="287"/>
         <source>Left the shared memory segment without the lock, which process %1 holds.</source>
         <translation>未取得锁即离开了共享内存段（锁由进程 %1 持有）。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="197"/>
+        <location filename="../shared_memory.py" line="107"/>
         <source>%1. The segment needs %2 bytes. %3</source>
         <translation>%1。该共享内存段需要 %2 字节。%3</translation>
+    </message>
+    <message>
+        <location filename="../shared_memory.py" line="193"/>
+        <source>Gave up waiting for the shared memory lock after %2 seconds: process %1 holds it. To free the lock, quit that process.</source>
+        <translation>等待共享内存锁 %2 秒后已放弃：进程 %1 持有该锁。要释放该锁，请退出该进程。</translation>
+    </message>
+    <message>
+        <location filename="../system_limits.py" line="46"/>
+        <source>The key has %1 ASCII letters; Qt 5 puts them in the names of its key files in %2, of at most %3 bytes, so a key may have at most %4 ASCII letters (other characters do not count).</source>
+        <translation>该键含有 %1 个 ASCII 字母；Qt 5 会把它们写进 %2 中键文件的文件名，而文件名最多 %3 字节，因此一个键最多只能含有 %4 个 ASCII 字母（其他字符不计）。</translation>
+    </message>
+    <message>
+        <location filename="../sysv.py" line="112"/>
+        <source>the shared memory lock of the key %1</source>
+        <translation>键 %1 的共享内存锁</translation>
+    </message>
+    <message>
+        <location filename="../sysv.py" line="112"/>
+        <source>the shared memory segment of the key %1</source>
+        <translation>键 %1 的共享内存段</translation>
+    </message>
+    <message>
+        <location filename="../sysv.py" line="115"/>
+        <source>Refused %1: it belongs to %2, not to this user; nothing was read or written.</source>
+        <translation>已拒绝 %1：它属于%2，而不是当前用户；未读取也未写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../sysv.py" line="115"/>
+        <source>Refused %1 of %2: its mode %3 lets other users read or write it (Qt makes 0600); nothing was read or written.</source>
+        <translation>已拒绝%2的 %1：其权限 %3 允许其他用户读写（Qt 创建的是 0600）；未读取也未写入任何内容。</translation>
     </message>
 </context>
 <context>
