@@ -8,7 +8,7 @@ import time
 from PyQt5.QtCore import QCoreApplication, QEventLoop, QTimer
 
 # The longest a step waits for a lock that its holder does not release
-# (docs/shared-memory.md, "Waiting for a lock").
+# (docs/shared-memory.md, "Waiting for the lock").
 LOCK_WAIT_MS = 10000
 
 # Between two looks at what a wait waits for.
