@@ -19,6 +19,7 @@ from PyQt5.QtGui import QColor, QImage
 
 from peers import HELPERS, missingPeer
 from qtipc.posix_shared_memory import PosixSharedMemory, available, unavailableReason
+from qtipc.qt6_shared_memory import Qt6SharedMemory
 from testbed.oracle import layout
 from testbed.processes import TIMEOUT, readLine
 from testbed.programs import script
@@ -116,7 +117,8 @@ def test_written_as_qt6_names_it(ipc):
     key = ipc.key()
     shared = memory(ipc, key)
     assert shared.publish(b"\x00\x00\x00\x02hi")
-    assert (shared.objectPath(), shared.semaphorePath()) == (objectPath(key), semaphorePath(key))
+    assert (shared.memory().objectPath(), shared.memory().semaphorePath()) == \
+        (objectPath(key), semaphorePath(key))
     status = os.stat(objectPath(key))
     assert (status.st_size, status.st_mode & 0o777, status.st_uid) == (6, 0o600, os.geteuid())
     assert os.stat(semaphorePath(key)).st_mode & 0o777 == 0o600
@@ -147,7 +149,7 @@ def test_module_reads_an_image_the_qt6_example_writes(ipc, qt6, tmp_path):
     assert data is not None, shared.errorString()
     assert data == qimageStream(QImage(str(tmp_path / "source.png")))
     assert samePixels(imageFromStream(data), image)
-    assert not shared.isAttached()
+    assert not shared.memory().isAttached()
     quit(writer)
     # Qt 6 leaves its object (and removes the semaphore it made).
     assert os.path.exists(ipc.qt6LeavesBehind(key))
@@ -198,7 +200,7 @@ def test_a_wait_for_the_qt6_lock_can_be_stopped(ipc, qt6, tmp_path, qapp):
     assert shared.error() == QSharedMemory.LockError
     assert shared.errorString() == \
         "Stopped waiting for the lock of {}, held by another process.".format(semaphorePath(key))
-    assert not shared.isAttached()
+    assert not shared.memory().isAttached()
     # Nor can a write get in meanwhile.
     assert not shared.publish(b"0123") and shared.error() == QSharedMemory.LockError
     holder.stdin.close()
@@ -438,28 +440,30 @@ def test_an_empty_write_is_refused(ipc):
 
 def test_qt_api_create_attach_lock(ipc, qt6, tmp_path):
     key = ipc.key()
-    shared = memory(ipc, key)
+    shared = ipc.keep(Qt6SharedMemory(key))
     image = patternImage(20, 10)
     data = qimageStream(image)
     assert shared.create(len(data)), shared.errorString()
     assert shared.size() == len(data)
-    other = memory(ipc, key)
+    other = ipc.keep(Qt6SharedMemory(key))
     assert not other.create(10)
     assert other.error() == QSharedMemory.AlreadyExists
     assert other.errorString() == "{} already exists.".format(objectPath(key))
     assert shared.lock()
     shared.data()[:len(data)] = data
     assert shared.unlock() and not shared.unlock()
-    reader = memory(ipc, key)
+    reader = ipc.keep(Qt6SharedMemory(key))
     assert reader.attach(QSharedMemory.ReadOnly)
-    assert bytes(reader.constData()) == data
+    assert bytes(reader.data()) == data
     assert reader.data().readonly
     assert reader.detach() and not reader.detach()
     target = str(tmp_path / "qt6.png")
     assert qt6Read(qt6, key, target) == "read 20x10"
     assert samePixels(QImage(target), image)
-    assert shared.release()
-    assert ipc.posixObjects() == []
+    # As Qt 6: the semaphore goes with the object that made it, the object stays.
+    assert shared.detach()
+    assert ipc.posixObjects() == [objectPath(key)]
+    ipc.qt6LeavesBehind(key)
 
 
 # --- Two writers, and a Qt 6 reader still attached ----------------------------------------
