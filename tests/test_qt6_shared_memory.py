@@ -744,3 +744,160 @@ def test_without_ctypes_a_and_b_share_as_before_and_say_nothing_of_qt6(ipc):
     assert ipc.posixObjects() == []
     status, _, err = ipc.read(key, command=withoutUnix)
     assert status == 1 and "Unable to attach to shared memory segment." in err
+
+
+# --- A lock nobody releases, a lock Qt 6 made anew, links (issue 24) ----------------------
+
+def holderNamed(process):
+    """How a wait that gave up names `process` among those with the semaphore open."""
+    with open("/proc/{}/comm".format(process.pid)) as comm:
+        return "{} ({})".format(process.pid, comm.read().strip())
+
+
+def gaveUp(key, seconds, *holders):
+    return ("The lock of {} was not released within {} s. Processes that have it open: {}. "
+            "Quit them to free the lock.".format(semaphorePath(key), seconds,
+                                                 ", ".join(holderNamed(p) for p in holders)))
+
+
+def test_a_lock_nobody_releases_is_waited_for_a_bounded_time_naming_its_openers(ipc, qt6,
+                                                                                 tmp_path, qapp):
+    key = ipc.key()
+    writer = qt6Load(qt6, key, saved(patternImage(30, 20), tmp_path, "source.png"))
+    holder = qt6.example(key, "hold")
+    assert readLine(holder) == "locked\n"
+    shared = memory(ipc, key)
+    shared.LOCK_WAIT_MS = 1500  # qtipc.waiting.LOCK_WAIT_MS by default
+    said = []
+    shared.notice.connect(said.append)
+    assert shared.read() is None and shared.error() == QSharedMemory.LockError
+    assert said == ["Waiting for the lock of {}, held by another process.".format(
+        semaphorePath(key))]
+    message = shared.errorString()
+    # Both Qt 6 processes keep the semaphore open; in the order /proc lists them.
+    assert message in (gaveUp(key, 1.5, writer, holder), gaveUp(key, 1.5, holder, writer))
+    assert not shared.publish(b"0123") and shared.error() == QSharedMemory.LockError
+    holder.stdin.close()
+    assert holder.wait(TIMEOUT) == 0
+    quit(writer)
+    ipc.qt6LeavesBehind(key)
+
+
+def test_b_gives_up_on_a_lock_nobody_releases_after_ten_seconds_and_exits_1(ipc, qt6,
+                                                                           tmp_path):
+    from qtipc.waiting import LOCK_WAIT_MS
+    key = ipc.key()
+    quit(qt6Load(qt6, key, saved(patternImage(30, 20), tmp_path, "source.png")))
+    holder = qt6.example(key, "hold")  # alone with the semaphore open
+    assert readLine(holder) == "locked\n"
+    status, out, err = ipc.read(key)
+    assert (status, out) == (1, b"")
+    assert LOCK_WAIT_MS == 10000
+    assert err.splitlines()[-1] == gaveUp(key, 10, holder)
+    holder.stdin.close()
+    assert holder.wait(TIMEOUT) == 0
+    ipc.qt6LeavesBehind(key)
+
+
+def test_a_killed_holders_lock_with_a_live_opener_is_not_taken_over(ipc, qt6, tmp_path, qapp):
+    # Qt 6's writer would get through here (its create() makes the lock
+    # anew); the port cannot tell the dead holder from the live opener.
+    key = ipc.key()
+    writer = qt6Load(qt6, key, saved(patternImage(30, 20), tmp_path, "source.png"))
+    holder = qt6.example(key, "hold")
+    assert readLine(holder) == "locked\n"
+    holder.kill()
+    holder.wait(TIMEOUT)
+    before = os.stat(semaphorePath(key)).st_ino
+    shared = memory(ipc, key)
+    shared.LOCK_WAIT_MS = 1500
+    shared.STALE_CHECK_MS = shared.POLL_MS
+    newer = qimageStream(patternImage(40, 30))
+    assert not shared.publish(newer)
+    assert shared.errorString() == gaveUp(key, 1.5, writer)
+    assert os.stat(semaphorePath(key)).st_ino == before
+    # Qt 6's writer would wait for it when it quits: killed too. Now no
+    # living process can hold the lock, and it is made anew.
+    writer.kill()
+    writer.wait(TIMEOUT)
+    assert shared.publish(newer), shared.errorString()
+    assert memory(ipc, key).read() == newer
+    shared.release()
+    assert ipc.posixObjects() == []
+
+
+def test_a_stopped_holder_is_living_and_its_lock_never_taken_over(ipc, qt6, tmp_path, qapp):
+    key = ipc.key()
+    quit(qt6Load(qt6, key, saved(patternImage(30, 20), tmp_path, "source.png")))
+    holder = qt6.example(key, "hold")  # makes the semaphore, alone with it open
+    assert readLine(holder) == "locked\n"
+    holder.send_signal(signal.SIGSTOP)
+    try:
+        before = os.stat(semaphorePath(key)).st_ino
+        shared = memory(ipc, key)
+        shared.LOCK_WAIT_MS = 1500
+        shared.STALE_CHECK_MS = shared.POLL_MS
+        assert shared.read() is None
+        assert shared.errorString() == gaveUp(key, 1.5, holder)
+        assert os.stat(semaphorePath(key)).st_ino == before
+    finally:
+        holder.send_signal(signal.SIGCONT)
+    holder.stdin.close()
+    assert holder.wait(TIMEOUT) == 0
+    ipc.qt6LeavesBehind(key)
+
+
+def test_a_waiter_takes_the_lock_qt6s_create_made_anew(ipc, qt6, tmp_path, qapp):
+    key = ipc.key()
+    path = saved(patternImage(30, 20), tmp_path, "source.png")
+    writer = qt6Load(qt6, key, path)
+    holder = qt6.example(key, "hold")  # never lets go of the old semaphore
+    assert readLine(holder) == "locked\n"
+    old = os.stat(semaphorePath(key)).st_ino
+    shared = memory(ipc, key)
+    loaders = []
+    # While the read waits, Qt 6's example loads again: its create() makes
+    # the semaphore anew (and then writes the same image).
+    shared.notice.connect(lambda message: loaders.append(qt6.example(key, "load", path)))
+    data = shared.read()
+    assert data == qimageStream(QImage(path)), shared.errorString()
+    assert len(loaders) == 1 and readLine(loaders[0]) == "loaded\n"
+    assert os.stat(semaphorePath(key)).st_ino != old
+    holder.stdin.close()
+    assert holder.wait(TIMEOUT) == 0
+    quit(loaders[0])
+    quit(writer)
+    ipc.qt6LeavesBehind(key)
+
+
+@pytest.mark.parametrize("what", ["object", "semaphore"])
+@pytest.mark.parametrize("target", ["file", "dangling"])
+def test_a_link_is_refused_naming_the_link(ipc, tmp_path, what, target):
+    key = ipc.key()
+    victim = tmp_path / "victim"
+    if target == "file":
+        victim.write_bytes(b"untouched")
+        os.chmod(str(victim), 0o600)
+    link = objectPath(key) if what == "object" else semaphorePath(key)
+    os.symlink(str(victim), link)
+    if what == "semaphore":  # an object of this user's to read, alone
+        with open(os.open(objectPath(key), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
+                  "wb") as made:
+            made.write(b"ours")
+    try:
+        refusal = "Refused {}: it is a symbolic link (to {}), not a POSIX object; nothing was " \
+                  "read or written through it.".format(link, victim)
+        shared = memory(ipc, key)
+        assert not shared.publish(b"mine")
+        assert (shared.error(), shared.errorString()) == (QSharedMemory.PermissionDenied, refusal)
+        reader = memory(ipc, key)
+        assert reader.read() is None and reader.errorString() == refusal
+        assert not reader.isMissing()
+        assert sorted(ipc.posixObjects()) == sorted({link, objectPath(key)})
+        assert victim.read_bytes() == b"untouched" if target == "file" else not victim.exists()
+        if what == "semaphore":
+            with open(objectPath(key), "rb") as ours:
+                assert ours.read() == b"ours"
+    finally:
+        for path in ipc.posixObjects():
+            os.remove(path)
