@@ -36,8 +36,10 @@ class PosixSharedMemory(ErrorString, QObject):
         # destroyed (with its window, say).
         self._memory = Qt6SharedMemory(key)
         self._error = QSharedMemory.NoError
-        self._stop = self._quitHooked = False
+        self._stop = False
         self.destroyed.connect(functools.partial(_release, self._memory))
+        if QCoreApplication.instance() is not None:
+            QCoreApplication.instance().aboutToQuit.connect(self.release)
 
     def memory(self):
         """The Qt6SharedMemory of the key: Qt 6's own API on it."""
@@ -58,7 +60,7 @@ class PosixSharedMemory(ErrorString, QObject):
         (create(size), or attach() to the one there; lock, memcpy, unlock),
         under the lock throughout. A leftover of the same size is taken over
         and written in place; one of another size is made again at the exact
-        size. This object owns it until release(), which quitting calls."""
+        size. This object owns it until release(), which quitting calls too."""
         memory = self._memory
         with memoryview(data) as view:
             view = view.cast("B")
@@ -70,9 +72,6 @@ class PosixSharedMemory(ErrorString, QObject):
         if not memory.isAttached():
             memory.owned = False
             memory.detach()  # removes a semaphore made for nothing
-        elif not self._quitHooked and QCoreApplication.instance() is not None:
-            self._quitHooked = True
-            QCoreApplication.instance().aboutToQuit.connect(self.release)
         return written
 
     def _writeLocked(self, view):
@@ -197,13 +196,12 @@ def _unlinkIfSame(memory):
         named = posix_ipc.SharedMemory(memory.nativeKey(), read_only=True).fd
     except (posix_ipc.Error, OSError, ValueError) as error:
         return isinstance(error, posix_ipc.ExistentialError)
-    mine, current = os.fstat(memory.fileno()), os.fstat(named)
+    same = os.path.samestat(os.fstat(memory.fileno()), os.fstat(named))
     os.close(named)
-    if (mine.st_dev, mine.st_ino) != (current.st_dev, current.st_ino):
-        return False
-    with suppress(posix_ipc.Error):
-        posix_ipc.unlink_shared_memory(memory.nativeKey())
-    return True
+    if same:
+        with suppress(posix_ipc.Error):
+            posix_ipc.unlink_shared_memory(memory.nativeKey())
+    return same
 
 
 def _flock(fd, operation):
@@ -212,10 +210,8 @@ def _flock(fd, operation):
     import fcntl
     try:
         fcntl.flock(fd, getattr(fcntl, operation) | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    except OSError:
-        pass
+    except OSError as error:
+        return not isinstance(error, BlockingIOError)
     return True
 
 

@@ -220,10 +220,8 @@ class Qt6SharedMemory(ErrorString, QObject):
         return self._fd
 
     def data(self):
-        if self._map is None:
-            return None
-        view = memoryview(self._map)
-        return view.toreadonly() if self._mode == QSharedMemory.ReadOnly else view
+        view = None if self._map is None else memoryview(self._map)
+        return view.toreadonly() if view and self._mode == QSharedMemory.ReadOnly else view
 
     def detach(self):
         """Unmaps (the object stays, as with Qt 6); removes a semaphore this

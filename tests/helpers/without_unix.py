@@ -1,5 +1,6 @@
 """Runs a program as it would start where Unix facilities are missing, as on
-Windows: `import fcntl`, `import termios` and `import ctypes` fail, and
+Windows: `import fcntl`, `import termios`, `import ctypes` and the
+Unix-only dependencies (`import posix_ipc`, `import sysv_ipc`) fail, and
 socket.AF_UNIX is gone.
 
     python tests/helpers/without_unix.py SCRIPT [ARGS...]
@@ -12,7 +13,7 @@ import runpy
 import socket
 import sys
 
-BLOCKED = {"fcntl", "termios", "ctypes", "_ctypes"}
+BLOCKED = {"fcntl", "termios", "ctypes", "_ctypes", "posix_ipc", "sysv_ipc"}
 
 
 class Blocker(importlib.abc.MetaPathFinder):
