@@ -119,7 +119,7 @@ class PosixSharedMemory(ErrorString, QObject):
     def isMissing(self):
         """True when the last step found no object under the key, or none can
         be there (a key no POSIX name can hold, no POSIX shared memory)."""
-        return not available() or self._error in (QSharedMemory.NotFound, QSharedMemory.KeyError)
+        return not available() or self.error() in (QSharedMemory.NotFound, QSharedMemory.KeyError)
 
     def release(self):
         """What process A does when it closes: detaches and, as the last

@@ -93,12 +93,13 @@ class Qt6SharedMemory(ErrorString, QObject):
     def _ready(self):
         if not available():
             return self._failWith(QSharedMemory.UnknownError, unavailableReason())
-        name = self._key.encode("utf-8", "surrogatepass")  # posix_ipc refuses surrogates
+        name, shown = (self._key.encode("utf-8", errors) for errors in ("surrogatepass",
+                                                                        "backslashreplace"))
         bare = name.lstrip(b"/") if _LINUX else name
-        if not bare or b"/" in bare.lstrip(b"/"):
+        if not bare or b"/" in bare.lstrip(b"/") or name != shown:  # shown: no surrogates
             return self._failWith(QSharedMemory.KeyError, arg(self.tr(
                 "The key %1 cannot name a POSIX shared memory object: a name may not hold \"/\" "
-                "after its first character, nor be empty."), self._key))
+                "after its first character, nor be empty or invalid UTF-8."), shown.decode()))
         limit, why = NAME_LIMITS.get(sys.platform.rstrip("0123456789"), (None, ""))
         if limit is not None and len(bare) > limit:
             return self._failWith(QSharedMemory.KeyError, arg(self.tr(
@@ -135,14 +136,12 @@ class Qt6SharedMemory(ErrorString, QObject):
 
     def create(self, size, mode=QSharedMemory.ReadWrite):
         """As Qt 6, keeping the semaphore; create() and attach() do not relock."""
-        if not self._ready():
-            return False
-        if size <= 0:
+        if size <= 0 and self._ready():
             return self._failWith(QSharedMemory.InvalidSize, arg(self.tr(
                 "Cannot create %1 of %2 bytes: the size must be at least 1 byte."),
                 self.objectPath(), size))
         self.detach()
-        return self._underLock(lambda: self._attach(mode, size))
+        return self._ready() and self._underLock(lambda: self._attach(mode, size))
 
     def attach(self, mode=QSharedMemory.ReadWrite):
         """As Qt 6; where there is no object nothing is made, not even the semaphore."""
