@@ -901,3 +901,41 @@ def test_a_link_is_refused_naming_the_link(ipc, tmp_path, what, target):
     finally:
         for path in ipc.posixObjects():
             os.remove(path)
+
+
+def test_a_key_with_unpaired_surrogates_is_refused_before_anything_is_made(ipc):
+    key = ipc.key("\udc80")
+    shared = memory(ipc, key)
+    assert not shared.publish(b"data") and shared.error() == QSharedMemory.KeyError
+    assert shared.errorString().startswith("The key {}\\udc80 cannot name a POSIX shared memory "
+                                           "object".format(key[:-1]))
+    assert shared.read() is None and shared.isMissing()
+    assert ipc.posixObjects() == []
+
+
+# As on macOS: no /proc to tell who has a semaphore open.
+WITHOUT_PROC = ("unshare", "--mount", "sh", "-c", 'mount -t tmpfs none /proc && exec "$@"',
+                "sh", sys.executable)
+
+
+def test_without_proc_a_killed_holders_lock_is_given_up_saying_so(ipc, qt6, tmp_path):
+    from conftest import privileged
+    privileged("hiding /proc (unshare --mount, as root)",
+               WITHOUT_PROC[:4] + ("mount -t tmpfs none /proc",))
+    key = ipc.key()
+    quit(qt6Load(qt6, key, saved(patternImage(30, 20), tmp_path, "source.png")))
+    holder = qt6.example(key, "hold")
+    assert readLine(holder) == "locked\n"
+    holder.kill()
+    holder.wait(TIMEOUT)
+    status, out, err = ipc.read(key, command=WITHOUT_PROC)
+    assert (status, out) == (1, b"")
+    assert err.splitlines()[-1] == (
+        "The lock of {} was not released within 10 s, and this system cannot tell which process "
+        "holds it. Quit the programs that use it to free the lock.".format(semaphorePath(key)))
+    # Where /proc tells that nobody has it open, it is made anew.
+    status, out, err = ipc.run("process_b.py", "--key", key, "--save-image",
+                               str(tmp_path / "b.png"))
+    assert status == 0, err
+    assert samePixels(QImage(str(tmp_path / "b.png")), patternImage(30, 20))
+    ipc.qt6LeavesBehind(key)
