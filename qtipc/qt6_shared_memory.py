@@ -202,7 +202,8 @@ class Qt6SharedMemory(ErrorString, QObject):
                                                    self.objectPath(), error))
         if self._map is None:
             if size:  # made here, under the lock, a moment ago
-                _backend.get().unlink_shared_memory(self._key)
+                with suppress(_backend.get().Error):
+                    _backend.get().unlink_shared_memory(self._key)
             os.close(fd)
             return False
         self._fd, self._size, self._mode = fd, status.st_size, mode
