@@ -1,9 +1,10 @@
-"""Qt 6's native keys: qtipc.posix_shared_memory.PosixSharedMemory against a
-real Qt 6 (PySide6, in processes of its own): Qt 6.6+'s Shared Memory
-example (tests/helpers/qt6_shared_memory_example.py) reads what it writes and
-the other way round, its lock makes a read wait, its leftovers are taken
-over; objects of other users or open to them are refused; nothing is left in
-/dev/shm. Then process A and process B with the same peers, and the blog's
+"""Qt 6's native keys: qtipc.posix_shared_memory.PosixSharedMemory (and the
+Qt6SharedMemory it uses) against a real Qt 6 (PySide6, in processes of its
+own): Qt 6.6+'s Shared Memory example (tests/helpers/qt6_shared_memory_example.py)
+reads what it writes and the other way round, its lock makes a read wait (at
+most the bound, then naming who has the lock open), its leftovers are taken
+over; objects of other users or open to them, and links, are refused;
+nothing is left in /dev/shm. Then process A and process B with the same peers, and the blog's
 widgets on Qt 6 (System V) both ways. Every test has its own key and must
 leave no process, System V object, key file or /dev/shm entry behind."""
 
