@@ -1,9 +1,10 @@
-"""Qt 6's native keys: qtipc.posix_shared_memory.PosixSharedMemory against a
-real Qt 6 (PySide6, in processes of its own): Qt 6.6+'s Shared Memory
-example (tests/helpers/qt6_shared_memory_example.py) reads what it writes and
-the other way round, its lock makes a read wait, its leftovers are taken
-over; objects of other users or open to them are refused; nothing is left in
-/dev/shm. Then process A and process B with the same peers, and the blog's
+"""Qt 6's native keys: qtipc.posix_shared_memory.PosixSharedMemory (and the
+Qt6SharedMemory it uses) against a real Qt 6 (PySide6, in processes of its
+own): Qt 6.6+'s Shared Memory example (tests/helpers/qt6_shared_memory_example.py)
+reads what it writes and the other way round, its lock makes a read wait (at
+most the bound, then naming who has the lock open), its leftovers are taken
+over; objects of other users or open to them, and links, are refused;
+nothing is left in /dev/shm. Then process A and process B with the same peers, and the blog's
 widgets on Qt 6 (System V) both ways. Every test has its own key and must
 leave no process, System V object, key file or /dev/shm entry behind."""
 
@@ -19,6 +20,7 @@ from PyQt5.QtGui import QColor, QImage
 
 from peers import HELPERS, missingPeer
 from qtipc.posix_shared_memory import PosixSharedMemory, available, unavailableReason
+from qtipc.qt6_shared_memory import Qt6SharedMemory
 from testbed.oracle import layout
 from testbed.processes import TIMEOUT, readLine
 from testbed.programs import script
@@ -116,7 +118,8 @@ def test_written_as_qt6_names_it(ipc):
     key = ipc.key()
     shared = memory(ipc, key)
     assert shared.publish(b"\x00\x00\x00\x02hi")
-    assert (shared.objectPath(), shared.semaphorePath()) == (objectPath(key), semaphorePath(key))
+    assert (shared.memory().objectPath(), shared.memory().semaphorePath()) == \
+        (objectPath(key), semaphorePath(key))
     status = os.stat(objectPath(key))
     assert (status.st_size, status.st_mode & 0o777, status.st_uid) == (6, 0o600, os.geteuid())
     assert os.stat(semaphorePath(key)).st_mode & 0o777 == 0o600
@@ -147,7 +150,7 @@ def test_module_reads_an_image_the_qt6_example_writes(ipc, qt6, tmp_path):
     assert data is not None, shared.errorString()
     assert data == qimageStream(QImage(str(tmp_path / "source.png")))
     assert samePixels(imageFromStream(data), image)
-    assert not shared.isAttached()
+    assert not shared.memory().isAttached()
     quit(writer)
     # Qt 6 leaves its object (and removes the semaphore it made).
     assert os.path.exists(ipc.qt6LeavesBehind(key))
@@ -198,7 +201,7 @@ def test_a_wait_for_the_qt6_lock_can_be_stopped(ipc, qt6, tmp_path, qapp):
     assert shared.error() == QSharedMemory.LockError
     assert shared.errorString() == \
         "Stopped waiting for the lock of {}, held by another process.".format(semaphorePath(key))
-    assert not shared.isAttached()
+    assert not shared.memory().isAttached()
     # Nor can a write get in meanwhile.
     assert not shared.publish(b"0123") and shared.error() == QSharedMemory.LockError
     holder.stdin.close()
@@ -438,28 +441,30 @@ def test_an_empty_write_is_refused(ipc):
 
 def test_qt_api_create_attach_lock(ipc, qt6, tmp_path):
     key = ipc.key()
-    shared = memory(ipc, key)
+    shared = ipc.keep(Qt6SharedMemory(key))
     image = patternImage(20, 10)
     data = qimageStream(image)
     assert shared.create(len(data)), shared.errorString()
     assert shared.size() == len(data)
-    other = memory(ipc, key)
+    other = ipc.keep(Qt6SharedMemory(key))
     assert not other.create(10)
     assert other.error() == QSharedMemory.AlreadyExists
     assert other.errorString() == "{} already exists.".format(objectPath(key))
     assert shared.lock()
     shared.data()[:len(data)] = data
     assert shared.unlock() and not shared.unlock()
-    reader = memory(ipc, key)
+    reader = ipc.keep(Qt6SharedMemory(key))
     assert reader.attach(QSharedMemory.ReadOnly)
-    assert bytes(reader.constData()) == data
+    assert bytes(reader.data()) == data
     assert reader.data().readonly
     assert reader.detach() and not reader.detach()
     target = str(tmp_path / "qt6.png")
     assert qt6Read(qt6, key, target) == "read 20x10"
     assert samePixels(QImage(target), image)
-    assert shared.release()
-    assert ipc.posixObjects() == []
+    # As Qt 6: the semaphore goes with the object that made it, the object stays.
+    assert shared.detach()
+    assert ipc.posixObjects() == [objectPath(key)]
+    ipc.qt6LeavesBehind(key)
 
 
 # --- Two writers, and a Qt 6 reader still attached ----------------------------------------
@@ -740,3 +745,198 @@ def test_without_ctypes_a_and_b_share_as_before_and_say_nothing_of_qt6(ipc):
     assert ipc.posixObjects() == []
     status, _, err = ipc.read(key, command=withoutUnix)
     assert status == 1 and "Unable to attach to shared memory segment." in err
+
+
+# --- A lock nobody releases, a lock Qt 6 made anew, links (issue 24) ----------------------
+
+def holderNamed(process):
+    """How a wait that gave up names `process` among those with the semaphore open."""
+    with open("/proc/{}/comm".format(process.pid)) as comm:
+        return "{} ({})".format(process.pid, comm.read().strip())
+
+
+def gaveUp(key, seconds, *holders):
+    return ("The lock of {} was not released within {} s. Processes that have it open: {}. "
+            "Quit them to free the lock.".format(semaphorePath(key), seconds,
+                                                 ", ".join(holderNamed(p) for p in holders)))
+
+
+def test_a_lock_nobody_releases_is_waited_for_a_bounded_time_naming_its_openers(ipc, qt6,
+                                                                                 tmp_path, qapp):
+    key = ipc.key()
+    writer = qt6Load(qt6, key, saved(patternImage(30, 20), tmp_path, "source.png"))
+    holder = qt6.example(key, "hold")
+    assert readLine(holder) == "locked\n"
+    shared = memory(ipc, key)
+    shared.LOCK_WAIT_MS = 1500  # qtipc.waiting.LOCK_WAIT_MS by default
+    said = []
+    shared.notice.connect(said.append)
+    assert shared.read() is None and shared.error() == QSharedMemory.LockError
+    assert said == ["Waiting for the lock of {}, held by another process.".format(
+        semaphorePath(key))]
+    message = shared.errorString()
+    # Both Qt 6 processes keep the semaphore open; in the order /proc lists them.
+    assert message in (gaveUp(key, 1.5, writer, holder), gaveUp(key, 1.5, holder, writer))
+    assert not shared.publish(b"0123") and shared.error() == QSharedMemory.LockError
+    holder.stdin.close()
+    assert holder.wait(TIMEOUT) == 0
+    quit(writer)
+    ipc.qt6LeavesBehind(key)
+
+
+def test_b_gives_up_on_a_lock_nobody_releases_after_ten_seconds_and_exits_1(ipc, qt6,
+                                                                           tmp_path):
+    from qtipc.waiting import LOCK_WAIT_MS
+    key = ipc.key()
+    quit(qt6Load(qt6, key, saved(patternImage(30, 20), tmp_path, "source.png")))
+    holder = qt6.example(key, "hold")  # alone with the semaphore open
+    assert readLine(holder) == "locked\n"
+    status, out, err = ipc.read(key)
+    assert (status, out) == (1, b"")
+    assert LOCK_WAIT_MS == 10000
+    assert err.splitlines()[-1] == gaveUp(key, 10, holder)
+    holder.stdin.close()
+    assert holder.wait(TIMEOUT) == 0
+    ipc.qt6LeavesBehind(key)
+
+
+def test_a_killed_holders_lock_with_a_live_opener_is_not_taken_over(ipc, qt6, tmp_path, qapp):
+    # Qt 6's writer would get through here (its create() makes the lock
+    # anew); the port cannot tell the dead holder from the live opener.
+    key = ipc.key()
+    writer = qt6Load(qt6, key, saved(patternImage(30, 20), tmp_path, "source.png"))
+    holder = qt6.example(key, "hold")
+    assert readLine(holder) == "locked\n"
+    holder.kill()
+    holder.wait(TIMEOUT)
+    before = os.stat(semaphorePath(key)).st_ino
+    shared = memory(ipc, key)
+    shared.LOCK_WAIT_MS = 1500
+    shared.STALE_CHECK_MS = shared.POLL_MS
+    newer = qimageStream(patternImage(40, 30))
+    assert not shared.publish(newer)
+    assert shared.errorString() == gaveUp(key, 1.5, writer)
+    assert os.stat(semaphorePath(key)).st_ino == before
+    # Qt 6's writer would wait for it when it quits: killed too. Now no
+    # living process can hold the lock, and it is made anew.
+    writer.kill()
+    writer.wait(TIMEOUT)
+    assert shared.publish(newer), shared.errorString()
+    assert memory(ipc, key).read() == newer
+    shared.release()
+    assert ipc.posixObjects() == []
+
+
+def test_a_stopped_holder_is_living_and_its_lock_never_taken_over(ipc, qt6, tmp_path, qapp):
+    key = ipc.key()
+    quit(qt6Load(qt6, key, saved(patternImage(30, 20), tmp_path, "source.png")))
+    holder = qt6.example(key, "hold")  # makes the semaphore, alone with it open
+    assert readLine(holder) == "locked\n"
+    holder.send_signal(signal.SIGSTOP)
+    try:
+        before = os.stat(semaphorePath(key)).st_ino
+        shared = memory(ipc, key)
+        shared.LOCK_WAIT_MS = 1500
+        shared.STALE_CHECK_MS = shared.POLL_MS
+        assert shared.read() is None
+        assert shared.errorString() == gaveUp(key, 1.5, holder)
+        assert os.stat(semaphorePath(key)).st_ino == before
+    finally:
+        holder.send_signal(signal.SIGCONT)
+    holder.stdin.close()
+    assert holder.wait(TIMEOUT) == 0
+    ipc.qt6LeavesBehind(key)
+
+
+def test_a_waiter_takes_the_lock_qt6s_create_made_anew(ipc, qt6, tmp_path, qapp):
+    key = ipc.key()
+    path = saved(patternImage(30, 20), tmp_path, "source.png")
+    writer = qt6Load(qt6, key, path)
+    holder = qt6.example(key, "hold")  # never lets go of the old semaphore
+    assert readLine(holder) == "locked\n"
+    old = os.stat(semaphorePath(key)).st_ino
+    shared = memory(ipc, key)
+    loaders = []
+    # While the read waits, Qt 6's example loads again: its create() makes
+    # the semaphore anew (and then writes the same image).
+    shared.notice.connect(lambda message: loaders.append(qt6.example(key, "load", path)))
+    data = shared.read()
+    assert data == qimageStream(QImage(path)), shared.errorString()
+    assert len(loaders) == 1 and readLine(loaders[0]) == "loaded\n"
+    assert os.stat(semaphorePath(key)).st_ino != old
+    holder.stdin.close()
+    assert holder.wait(TIMEOUT) == 0
+    quit(loaders[0])
+    quit(writer)
+    ipc.qt6LeavesBehind(key)
+
+
+@pytest.mark.parametrize("what", ["object", "semaphore"])
+@pytest.mark.parametrize("target", ["file", "dangling"])
+def test_a_link_is_refused_naming_the_link(ipc, tmp_path, what, target):
+    key = ipc.key()
+    victim = tmp_path / "victim"
+    if target == "file":
+        victim.write_bytes(b"untouched")
+        os.chmod(str(victim), 0o600)
+    link = objectPath(key) if what == "object" else semaphorePath(key)
+    os.symlink(str(victim), link)
+    if what == "semaphore":  # an object of this user's to read, alone
+        with open(os.open(objectPath(key), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
+                  "wb") as made:
+            made.write(b"ours")
+    try:
+        refusal = "Refused {}: it is a symbolic link (to {}), not a POSIX object; nothing was " \
+                  "read or written through it.".format(link, victim)
+        shared = memory(ipc, key)
+        assert not shared.publish(b"mine")
+        assert (shared.error(), shared.errorString()) == (QSharedMemory.PermissionDenied, refusal)
+        reader = memory(ipc, key)
+        assert reader.read() is None and reader.errorString() == refusal
+        assert not reader.isMissing()
+        assert sorted(ipc.posixObjects()) == sorted({link, objectPath(key)})
+        assert victim.read_bytes() == b"untouched" if target == "file" else not victim.exists()
+        if what == "semaphore":
+            with open(objectPath(key), "rb") as ours:
+                assert ours.read() == b"ours"
+    finally:
+        for path in ipc.posixObjects():
+            os.remove(path)
+
+
+def test_a_key_with_unpaired_surrogates_is_refused_before_anything_is_made(ipc):
+    key = ipc.key("\udc80")
+    shared = memory(ipc, key)
+    assert not shared.publish(b"data") and shared.error() == QSharedMemory.KeyError
+    assert shared.errorString().startswith("The key {}\\udc80 cannot name a POSIX shared memory "
+                                           "object".format(key[:-1]))
+    assert shared.read() is None and shared.isMissing()
+    assert ipc.posixObjects() == []
+
+
+# As on macOS: no /proc to tell who has a semaphore open.
+WITHOUT_PROC = ("unshare", "--mount", "sh", "-c", 'mount -t tmpfs none /proc && exec "$@"',
+                "sh", sys.executable)
+
+
+def test_without_proc_a_killed_holders_lock_is_given_up_saying_so(ipc, qt6, tmp_path):
+    from conftest import privileged
+    privileged("hiding /proc (unshare --mount, as root)",
+               WITHOUT_PROC[:4] + ("mount -t tmpfs none /proc",))
+    key = ipc.key()
+    quit(qt6Load(qt6, key, saved(patternImage(30, 20), tmp_path, "source.png")))
+    holder = qt6.example(key, "hold")
+    assert readLine(holder) == "locked\n"
+    holder.kill()
+    holder.wait(TIMEOUT)
+    status, out, err = ipc.read(key, command=WITHOUT_PROC)
+    assert (status, out) == (1, b"")
+    assert err.splitlines()[-1] == (
+        "The lock of {} was not released within 10 s, and this system cannot tell which process "
+        "holds it. Quit the programs that use it to free the lock.".format(semaphorePath(key)))
+    # Where /proc tells that nobody has it open, it is made anew.
+    status, out, err = ipc.run("process_b.py", "--key", key, "--save-image",
+                               str(tmp_path / "b.png"))
+    assert status == 0, err
+    assert samePixels(QImage(str(tmp_path / "b.png")), patternImage(30, 20))
+    ipc.qt6LeavesBehind(key)

@@ -164,124 +164,34 @@
 <context>
     <name>PosixSharedMemory</name>
     <message>
-        <location filename="../posix_shared_memory.py" line="81"/>
-        <source>Qt 6 uses Windows kernel objects there, not POSIX shared memory.</source>
-        <translation>Qt 6 在那里使用 Windows 内核对象，而不是 POSIX 共享内存。</translation>
-    </message>
-    <message>
-        <location filename="../posix_shared_memory.py" line="90"/>
-        <source>POSIX shared memory cannot be used here: %1</source>
-        <translation>此处无法使用 POSIX 共享内存：%1</translation>
-    </message>
-    <message>
-        <location filename="../posix_shared_memory.py" line="106"/>
-        <source>POSIX shared memory cannot be used here: the C library has no sem_open().</source>
-        <translation>此处无法使用 POSIX 共享内存：C 库没有 sem_open()。</translation>
-    </message>
-    <message>
-        <location filename="../posix_shared_memory.py" line="134"/>
-        <source>user %1 (uid %2)</source>
-        <translation>用户 %1（uid %2）</translation>
-    </message>
-    <message>
-        <location filename="../posix_shared_memory.py" line="137"/>
-        <source>uid %1</source>
-        <translation>uid %1</translation>
-    </message>
-    <message>
-        <location filename="../posix_shared_memory.py" line="217"/>
-        <source>The key %1 is not valid Unicode (it holds unpaired surrogates), so it cannot name a POSIX object.</source>
-        <translation>键 %1 不是有效的 Unicode（含有未配对的代理项），因此不能用作 POSIX 对象的名称。</translation>
-    </message>
-    <message>
-        <location filename="../posix_shared_memory.py" line="223"/>
-        <source>The key %1 cannot name a POSIX shared memory object: it is empty, or only slashes.</source>
-        <translation>键 %1 不能用作 POSIX 共享内存对象的名称：它为空，或只有斜杠。</translation>
-    </message>
-    <message>
-        <location filename="../posix_shared_memory.py" line="227"/>
-        <source>The key %1 cannot name a POSIX shared memory object: a name may not hold &quot;/&quot; after its first character.</source>
-        <translation>键 %1 不能用作 POSIX 共享内存对象的名称：名称在第一个字符之后不能含有“/”。</translation>
-    </message>
-    <message>
-        <location filename="../posix_shared_memory.py" line="237"/>
-        <source>The key %1 is too long for a POSIX shared memory object: %2 bytes in UTF-8, and this system takes at most %3 (%4).</source>
-        <translation>键 %1 对 POSIX 共享内存对象来说太长：UTF-8 编码为 %2 字节，而本系统最多接受 %3 字节（%4）。</translation>
-    </message>
-    <message>
-        <location filename="../posix_shared_memory.py" line="249"/>
-        <source>The system refuses the POSIX name %1 (%2: %3).</source>
-        <translation>系统拒绝 POSIX 名称 %1（%2：%3）。</translation>
-    </message>
-    <message>
-        <location filename="../posix_shared_memory.py" line="253"/>
-        <source>A name takes at most %1 bytes here (%2).</source>
-        <translation>此处名称最多 %1 字节（%2）。</translation>
-    </message>
-    <message>
-        <location filename="../posix_shared_memory.py" line="603"/>
-        <source>%1 of %2 failed: %3</source>
-        <translation>对 %2 执行 %1 失败：%3</translation>
-    </message>
-    <message>
-        <location filename="../posix_shared_memory.py" line="298"/>
-        <source>Refused %1: it belongs to %2, not to this user; nothing was read or written.</source>
-        <translation>已拒绝 %1：它属于%2，而不是当前用户；未读取也未写入任何内容。</translation>
-    </message>
-    <message>
-        <location filename="../posix_shared_memory.py" line="303"/>
-        <source>Refused %1 of %2: its mode %3 lets other users read or write it (Qt makes 0600); nothing was read or written.</source>
-        <translation>已拒绝%2的 %1：其权限 %3 允许其他用户读写（Qt 创建的是 0600）；未读取也未写入任何内容。</translation>
-    </message>
-    <message>
-        <location filename="../posix_shared_memory.py" line="694"/>
-        <source>Cannot create %1 of %2 bytes: the size must be at least 1 byte.</source>
-        <translation>无法创建 %2 字节的 %1：大小至少为 1 字节。</translation>
-    </message>
-    <message>
-        <location filename="../posix_shared_memory.py" line="343"/>
-        <source>%1 already exists.</source>
-        <translation>%1 已存在。</translation>
-    </message>
-    <message>
-        <location filename="../posix_shared_memory.py" line="360"/>
-        <source>Cannot create %1 of %2 bytes: %3</source>
-        <translation>无法创建 %2 字节的 %1：%3</translation>
-    </message>
-    <message>
-        <location filename="../posix_shared_memory.py" line="413"/>
-        <source>%1 does not exist.</source>
-        <translation>%1 不存在。</translation>
-    </message>
-    <message>
-        <location filename="../posix_shared_memory.py" line="428"/>
-        <source>%1 is empty (0 bytes): whoever created it stopped before giving it a size.</source>
-        <translation>%1 为空（0 字节）：其创建者在设定大小之前就停止了。</translation>
-    </message>
-    <message>
-        <location filename="../posix_shared_memory.py" line="568"/>
-        <source>%1 kept being replaced while it was opened.</source>
-        <translation>%1 在打开期间不断被替换。</translation>
-    </message>
-    <message>
-        <location filename="../posix_shared_memory.py" line="616"/>
+        <location filename="../posix_shared_memory.py" line="156"/>
         <source>Waiting for the lock of %1, held by another process.</source>
         <translation>正在等待 %1 的锁，该锁由另一个进程持有。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="621"/>
+        <location filename="../posix_shared_memory.py" line="167"/>
         <source>Stopped waiting for the lock of %1, held by another process.</source>
         <translation>已停止等待 %1 的锁，该锁由另一个进程持有。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="740"/>
+        <location filename="../posix_shared_memory.py" line="90"/>
         <source>%1 kept being replaced while it was written.</source>
         <translation>%1 在写入期间不断被替换。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="784"/>
+        <location filename="../posix_shared_memory.py" line="104"/>
         <source>Nothing was read: the program is quitting.</source>
         <translation>未读取任何内容：程序正在退出。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="170"/>
+        <source>The lock of %1 was not released within %2 s. Processes that have it open: %3. Quit them to free the lock.</source>
+        <translation>%1 的锁在 %2 秒内未被释放。打开它的进程：%3。退出这些进程即可释放该锁。</translation>
+    </message>
+    <message>
+        <location filename="../posix_shared_memory.py" line="173"/>
+        <source>The lock of %1 was not released within %2 s, and this system cannot tell which process holds it. Quit the programs that use it to free the lock.</source>
+        <translation>%1 的锁在 %2 秒内未被释放，且本系统无法判断是哪个进程持有它。退出使用它的程序即可释放该锁。</translation>
     </message>
 </context>
 <context>
@@ -325,6 +235,94 @@
         <location filename="../program.py" line="138"/>
         <source>Unexpected argument: %1</source>
         <translation>多余的参数：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Qt6SharedMemory</name>
+    <message>
+        <location filename="../qt6_shared_memory.py" line="34"/>
+        <source>Qt 6 uses Windows kernel objects there, not POSIX shared memory.</source>
+        <translation>Qt 6 在那里使用 Windows 内核对象，而不是 POSIX 共享内存。</translation>
+    </message>
+    <message>
+        <location filename="../qt6_shared_memory.py" line="36"/>
+        <source>POSIX shared memory cannot be used here: %1</source>
+        <translation>此处无法使用 POSIX 共享内存：%1</translation>
+    </message>
+    <message>
+        <location filename="../qt6_shared_memory.py" line="43"/>
+        <source>user %1 (uid %2)</source>
+        <translation>用户 %1（uid %2）</translation>
+    </message>
+    <message>
+        <location filename="../qt6_shared_memory.py" line="45"/>
+        <source>uid %1</source>
+        <translation>uid %1</translation>
+    </message>
+    <message>
+        <location filename="../qt6_shared_memory.py" line="100"/>
+        <source>The key %1 cannot name a POSIX shared memory object: a name may not hold &quot;/&quot; after its first character, nor be empty or invalid UTF-8.</source>
+        <translation>键 %1 不能作为 POSIX 共享内存对象的名称：名称在第一个字符之后不能含有“/”，也不能为空或不是有效的 UTF-8。</translation>
+    </message>
+    <message>
+        <location filename="../qt6_shared_memory.py" line="105"/>
+        <source>The key %1 is too long for a POSIX shared memory object: %2 bytes in UTF-8, and this system takes at most %3 (%4).</source>
+        <translation>键 %1 对 POSIX 共享内存对象来说太长：UTF-8 编码为 %2 字节，而本系统最多接受 %3 字节（%4）。</translation>
+    </message>
+    <message>
+        <location filename="../qt6_shared_memory.py" line="115"/>
+        <source>Refused %1: it is a symbolic link (to %2), not a POSIX object; nothing was read or written through it.</source>
+        <translation>已拒绝 %1：它是一个符号链接（指向 %2），不是 POSIX 对象；没有通过它读取或写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../qt6_shared_memory.py" line="199"/>
+        <source>%1 of %2 failed: %3</source>
+        <translation>对 %2 执行 %1 失败：%3</translation>
+    </message>
+    <message>
+        <location filename="../qt6_shared_memory.py" line="127"/>
+        <source>Refused %1: it belongs to %2, not to this user; nothing was read or written.</source>
+        <translation>已拒绝 %1：它属于%2，而不是当前用户；未读取也未写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../qt6_shared_memory.py" line="131"/>
+        <source>Refused %1 of %2: its mode %3 lets other users read or write it (Qt makes 0600); nothing was read or written.</source>
+        <translation>已拒绝%2的 %1：其权限 %3 允许其他用户读写（Qt 创建的是 0600）；未读取也未写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../qt6_shared_memory.py" line="140"/>
+        <source>Cannot create %1 of %2 bytes: the size must be at least 1 byte.</source>
+        <translation>无法创建 %2 字节的 %1：大小至少为 1 字节。</translation>
+    </message>
+    <message>
+        <location filename="../qt6_shared_memory.py" line="172"/>
+        <source>%1 already exists.</source>
+        <translation>%1 已存在。</translation>
+    </message>
+    <message>
+        <location filename="../qt6_shared_memory.py" line="172"/>
+        <source>%1 does not exist.</source>
+        <translation>%1 不存在。</translation>
+    </message>
+    <message>
+        <location filename="../qt6_shared_memory.py" line="192"/>
+        <source>%1 is empty (0 bytes): whoever created it stopped before giving it a size.</source>
+        <translation>%1 为空（0 字节）：其创建者在设定大小之前就停止了。</translation>
+    </message>
+    <message>
+        <location filename="../qt6_shared_memory.py" line="199"/>
+        <source>Cannot create %1 of %2 bytes: %3</source>
+        <translation>无法创建 %2 字节的 %1：%3</translation>
+    </message>
+    <message>
+        <location filename="../qt6_shared_memory.py" line="253"/>
+        <source>The lock of %1 is held by another process.</source>
+        <translation>%1 的锁被另一个进程持有。</translation>
+    </message>
+    <message>
+        <location filename="../qt6_shared_memory.py" line="299"/>
+        <source>%1 kept being replaced while it was opened.</source>
+        <translation>%1 在打开期间不断被替换。</translation>
     </message>
 </context>
 <context>
