@@ -13,6 +13,7 @@ from PyQt5.QtCore import QCoreApplication, QObject, QSharedMemory
 
 from qtipc import arg
 from qtipc.errors import ErrorString, OptionalBackend
+from qtipc.owners import Owners
 from qtipc.waiting import LOCK_WAIT_MS
 
 _LINUX = sys.platform.startswith("linux")
@@ -35,14 +36,6 @@ def unavailableReason():
                          "Qt 6 uses Windows kernel objects there, not POSIX shared memory.")
     return reason and arg(translate("Qt6SharedMemory",
                                     "POSIX shared memory cannot be used here: %1"), reason)
-
-
-def _ownerName(uid):
-    with suppress(ImportError, KeyError):
-        import pwd
-        return arg(QCoreApplication.translate("Qt6SharedMemory", "user %1 (uid %2)"),
-                   pwd.getpwuid(uid).pw_name, uid)
-    return arg(QCoreApplication.translate("Qt6SharedMemory", "uid %1"), uid)
 
 
 def _identity(status):
@@ -123,16 +116,8 @@ class Qt6SharedMemory(ErrorString, QObject):
                 os.strerror(number) if number else error), result)
 
     def _checkOwner(self, status, path):
-        if status.st_uid != os.geteuid():
-            return self._failWith(QSharedMemory.PermissionDenied, arg(self.tr(
-                "Refused %1: it belongs to %2, not to this user; nothing was read or written."),
-                path, _ownerName(status.st_uid)))
-        if status.st_mode & 0o066:
-            return self._failWith(QSharedMemory.PermissionDenied, arg(self.tr(
-                "Refused %1 of %2: its mode %3 lets other users read or write it (Qt makes "
-                "0600); nothing was read or written."),
-                path, _ownerName(status.st_uid), "{:04o}".format(status.st_mode & 0o7777)))
-        return True
+        problem = Owners.problem(path, status.st_uid, status.st_mode)
+        return not problem or self._failWith(QSharedMemory.PermissionDenied, problem)
 
     def create(self, size, mode=QSharedMemory.ReadWrite):
         """As Qt 6, keeping the semaphore; create() and attach() do not relock."""

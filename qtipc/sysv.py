@@ -14,6 +14,7 @@ import sysv_ipc
 from PyQt5.QtCore import QCoreApplication, QSharedMemory
 
 from qtipc import arg
+from qtipc.owners import Owners
 
 # Where Linux lists every System V shared-memory segment (macOS does not).
 SEGMENT_LIST = "/proc/sysvipc/shm"
@@ -24,7 +25,6 @@ _QT_FTOK_ID = ord("Q")
 # One line of /proc/sysvipc/shm: the segment's id, its size in bytes, the
 # pid of its creator, how many are attached, its owner's uid and its mode.
 Segment = namedtuple("Segment", "shmid size creatorPid attachCount uid mode")
-_OTHERS_READ_WRITE = 0o066  # group and others: read or write
 
 
 def segmentKeyFile(key):
@@ -103,22 +103,15 @@ def ownerProblem(key):
     user's, or a mode that lets other users in, where Qt makes them 0600;
     "" for neither. Where segments are not listed (macOS), only the lock's
     owner is known without attaching; the segment's creator made it."""
-    from qtipc.posix_shared_memory import ownerName
     translate = QCoreApplication.translate
     for isLock, ipc in ((True, _semaphore(key)), (False, findSegment(key))):
         with suppress(sysv_ipc.Error, AttributeError):  # none, or removed meanwhile
-            if ipc.uid == os.geteuid() and not ipc.mode & _OTHERS_READ_WRITE:
-                continue
             what = arg(translate("SharedMemory", "the shared memory lock of the key %1") if isLock
                        else translate("SharedMemory", "the shared memory segment of the key %1"),
                        key)
-            return arg(translate("SharedMemory", "Refused %1: it belongs to %2, not to this user; "
-                                                 "nothing was read or written.")
-                       if ipc.uid != os.geteuid() else translate(
-                           "SharedMemory", "Refused %1 of %2: its mode %3 lets other users read "
-                                           "or write it (Qt makes 0600); nothing was read or "
-                                           "written."),
-                       what, ownerName(ipc.uid), "{:04o}".format(ipc.mode & 0o777))
+            problem = Owners.problem(what, ipc.uid, ipc.mode)
+            if problem:
+                return problem
     return ""
 
 

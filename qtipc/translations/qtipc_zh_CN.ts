@@ -162,6 +162,29 @@
     </message>
 </context>
 <context>
+    <name>Owners</name>
+    <message>
+        <location filename="../owners.py" line="27"/>
+        <source>Refused %1: it belongs to %2, not to this user; nothing was read or written.</source>
+        <translation>已拒绝 %1：它属于%2，而不是当前用户；未读取也未写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../owners.py" line="30"/>
+        <source>Refused %1 of %2: its mode %3 lets other users read or write it (Qt makes 0600); nothing was read or written.</source>
+        <translation>已拒绝%2的 %1：其权限 %3 允许其他用户读写（Qt 创建的是 0600）；未读取也未写入任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../owners.py" line="41"/>
+        <source>user %1 (uid %2)</source>
+        <translation>用户 %1（uid %2）</translation>
+    </message>
+    <message>
+        <location filename="../owners.py" line="43"/>
+        <source>uid %1</source>
+        <translation>uid %1</translation>
+    </message>
+</context>
+<context>
     <name>PosixSharedMemory</name>
     <message>
         <location filename="../posix_shared_memory.py" line="156"/>
@@ -240,87 +263,67 @@
 <context>
     <name>Qt6SharedMemory</name>
     <message>
-        <location filename="../qt6_shared_memory.py" line="34"/>
+        <location filename="../qt6_shared_memory.py" line="35"/>
         <source>Qt 6 uses Windows kernel objects there, not POSIX shared memory.</source>
         <translation>Qt 6 在那里使用 Windows 内核对象，而不是 POSIX 共享内存。</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="36"/>
+        <location filename="../qt6_shared_memory.py" line="37"/>
         <source>POSIX shared memory cannot be used here: %1</source>
         <translation>此处无法使用 POSIX 共享内存：%1</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="43"/>
-        <source>user %1 (uid %2)</source>
-        <translation>用户 %1（uid %2）</translation>
-    </message>
-    <message>
-        <location filename="../qt6_shared_memory.py" line="45"/>
-        <source>uid %1</source>
-        <translation>uid %1</translation>
-    </message>
-    <message>
-        <location filename="../qt6_shared_memory.py" line="100"/>
+        <location filename="../qt6_shared_memory.py" line="93"/>
         <source>The key %1 cannot name a POSIX shared memory object: a name may not hold &quot;/&quot; after its first character, nor be empty or invalid UTF-8.</source>
         <translation>键 %1 不能作为 POSIX 共享内存对象的名称：名称在第一个字符之后不能含有“/”，也不能为空或不是有效的 UTF-8。</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="105"/>
+        <location filename="../qt6_shared_memory.py" line="98"/>
         <source>The key %1 is too long for a POSIX shared memory object: %2 bytes in UTF-8, and this system takes at most %3 (%4).</source>
         <translation>键 %1 对 POSIX 共享内存对象来说太长：UTF-8 编码为 %2 字节，而本系统最多接受 %3 字节（%4）。</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="115"/>
+        <location filename="../qt6_shared_memory.py" line="108"/>
         <source>Refused %1: it is a symbolic link (to %2), not a POSIX object; nothing was read or written through it.</source>
         <translation>已拒绝 %1：它是一个符号链接（指向 %2），不是 POSIX 对象；没有通过它读取或写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="199"/>
+        <location filename="../qt6_shared_memory.py" line="184"/>
         <source>%1 of %2 failed: %3</source>
         <translation>对 %2 执行 %1 失败：%3</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="127"/>
-        <source>Refused %1: it belongs to %2, not to this user; nothing was read or written.</source>
-        <translation>已拒绝 %1：它属于%2，而不是当前用户；未读取也未写入任何内容。</translation>
-    </message>
-    <message>
-        <location filename="../qt6_shared_memory.py" line="131"/>
-        <source>Refused %1 of %2: its mode %3 lets other users read or write it (Qt makes 0600); nothing was read or written.</source>
-        <translation>已拒绝%2的 %1：其权限 %3 允许其他用户读写（Qt 创建的是 0600）；未读取也未写入任何内容。</translation>
-    </message>
-    <message>
-        <location filename="../qt6_shared_memory.py" line="140"/>
+        <location filename="../qt6_shared_memory.py" line="125"/>
         <source>Cannot create %1 of %2 bytes: the size must be at least 1 byte.</source>
         <translation>无法创建 %2 字节的 %1：大小至少为 1 字节。</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="172"/>
+        <location filename="../qt6_shared_memory.py" line="157"/>
         <source>%1 already exists.</source>
         <translation>%1 已存在。</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="172"/>
+        <location filename="../qt6_shared_memory.py" line="157"/>
         <source>%1 does not exist.</source>
         <translation>%1 不存在。</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="192"/>
+        <location filename="../qt6_shared_memory.py" line="177"/>
         <source>%1 is empty (0 bytes): whoever created it stopped before giving it a size.</source>
         <translation>%1 为空（0 字节）：其创建者在设定大小之前就停止了。</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="199"/>
+        <location filename="../qt6_shared_memory.py" line="184"/>
         <source>Cannot create %1 of %2 bytes: %3</source>
         <translation>无法创建 %2 字节的 %1：%3</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="253"/>
+        <location filename="../qt6_shared_memory.py" line="238"/>
         <source>The lock of %1 is held by another process.</source>
         <translation>%1 的锁被另一个进程持有。</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="299"/>
+        <location filename="../qt6_shared_memory.py" line="284"/>
         <source>%1 kept being replaced while it was opened.</source>
         <translation>%1 在打开期间不断被替换。</translation>
     </message>
@@ -612,24 +615,14 @@ Qt 6.7 及以后的客户端（Qt Creator 所带的）需要 --wire qt6.7。</tr
         <translation>该键含有 %1 个 ASCII 字母；Qt 5 会把它们写进 %2 中键文件的文件名，而文件名最多 %3 字节，因此一个键最多只能含有 %4 个 ASCII 字母（其他字符不计）。</translation>
     </message>
     <message>
-        <location filename="../sysv.py" line="112"/>
+        <location filename="../sysv.py" line="109"/>
         <source>the shared memory lock of the key %1</source>
         <translation>键 %1 的共享内存锁</translation>
     </message>
     <message>
-        <location filename="../sysv.py" line="112"/>
+        <location filename="../sysv.py" line="109"/>
         <source>the shared memory segment of the key %1</source>
         <translation>键 %1 的共享内存段</translation>
-    </message>
-    <message>
-        <location filename="../sysv.py" line="115"/>
-        <source>Refused %1: it belongs to %2, not to this user; nothing was read or written.</source>
-        <translation>已拒绝 %1：它属于%2，而不是当前用户；未读取也未写入任何内容。</translation>
-    </message>
-    <message>
-        <location filename="../sysv.py" line="115"/>
-        <source>Refused %1 of %2: its mode %3 lets other users read or write it (Qt makes 0600); nothing was read or written.</source>
-        <translation>已拒绝%2的 %1：其权限 %3 允许其他用户读写（Qt 创建的是 0600）；未读取也未写入任何内容。</translation>
     </message>
 </context>
 <context>
