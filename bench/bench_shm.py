@@ -11,7 +11,7 @@ import json
 import subprocess
 
 from bench import cxx_pair, shm_memory
-from bench.common import childModule, cpuPlan, log, pinned, privateTempDir, qtEnv
+from bench.common import buildTool, childModule, cpuPlan, log, pinned, privateTempDir, qtEnv
 from testbed import sysv
 from testbed.processes import uniqueName
 from testbed.programs import REPO
@@ -52,8 +52,8 @@ def run(outDir, smoke=False):
         if cxx:
             log("  shared memory: peak RSS at {} bytes of text".format(
                 ", ".join(map(str, memorySizes))))
-            result["memory"] = shm_memory.run(cxx, tmp, qtEnv(tmp), uniqueName("bench-rss"),
-                                              memorySizes, windowSizes)
+            result["memory"] = shm_memory.run(cxx, buildTool("peakrss", outDir), tmp, qtEnv(tmp),
+                                              uniqueName("bench-rss"), memorySizes, windowSizes)
             for entry in result["memory"]["sizes"]:
                 result["errors"] += ["memory, {} bytes: {}".format(entry["bytes"], error)
                                      for error in entry["errors"]]

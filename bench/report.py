@@ -62,7 +62,7 @@ def targets(results):
         for name in MEMORY_TARGETED:
             target("peak RSS <= {}x the blog's C++, {}, {}".format(
                 MEMORY_TARGET, textLabel(entry["bytes"]), name),
-                entry["rows"].get(name, {}).get("ratio"), MEMORY_TARGET, False)
+                entry["rows"].get(name, {}).get("cxx_ratio"), MEMORY_TARGET, False)
     return out
 
 
@@ -121,8 +121,10 @@ def shmTable(shm):
     for entry in (shm.get("memory") or {}).get("sizes", []):
         for name, row in entry["rows"].items():
             rows.append(["{}: {}, peak RSS MiB".format(textLabel(entry["bytes"]), name),
-                         fmt(row.get("port")), "-", fmt(row.get("cxx")), "-", "-",
-                         fmt(row.get("ratio"), 2, "x"), "-", "-"])
+                         fmt(row.get("port")), fmt(row.get("floor")), fmt(row.get("cxx")), "-",
+                         fmt(row.get("ratio"), 2, "x"), fmt(row.get("cxx_ratio"), 2, "x"),
+                         fmt(row["floor"] / row["cxx"] if row.get("floor") and row.get("cxx")
+                             else None, 2, "x"), "-"])
     return ["", "the port", "floor", "the blog's C++", "multiprocessing.shared_memory",
             "port / floor", "port / C++", "floor / C++", "mp / floor"], rows
 

@@ -8,7 +8,19 @@ benchmark's peer for Widget_PA.sendStrToMemory + Widget_PB.loadStrFromMemory.
   quint32 byte length, then the UTF-16BE bytes decoded once), unlock,
   detach.
 
-Nothing is checked that the blog does not check, and nothing waits."""
+Nothing is checked that the blog does not check, and nothing waits.
+
+As programs, for the memory rows (a QApplication and a shown QWidget, as
+the blog's Widget_PA and Widget_PB are):
+
+    python -m bench.shm_floor write KEY FILE   shares FILE's UTF-8 text, prints
+                                               "written N bytes" and holds it until
+                                               standard input closes or SIGTERM comes
+    python -m bench.shm_floor read KEY         prints the text in UTF-8
+"""
+
+import signal
+import sys
 
 from PyQt5.QtCore import QBuffer, QDataStream, QSharedMemory
 
@@ -61,3 +73,35 @@ class FloorReader:
         self.m_sharedMemory.unlock()
         self.m_sharedMemory.detach()
         return text
+
+
+def stopOnTermination(*_):
+    raise SystemExit(0)
+
+
+def main():
+    signal.signal(signal.SIGTERM, stopOnTermination)
+    from PyQt5.QtWidgets import QApplication, QWidget
+    app = QApplication(sys.argv[:1])  # noqa: F841
+    window = QWidget()
+    window.show()
+    if sys.argv[1:2] == ["read"]:
+        text = FloorReader(sys.argv[2]).loadStrFromMemory()
+        if text is None:
+            sys.exit(1)
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        return
+    with open(sys.argv[3], "rb") as f:
+        text = f.read().decode("utf-8")
+    writer = FloorWriter(sys.argv[2])
+    if not writer.sendStrToMemory(text):
+        sys.exit(1)
+    print("written {} bytes".format(writer.m_sharedMemory.size()), flush=True)
+    try:
+        sys.stdin.buffer.read()
+    finally:
+        writer.leave()
+
+
+if __name__ == "__main__":
+    main()

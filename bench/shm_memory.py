@@ -1,6 +1,7 @@
 """The memory rows of the shared-memory benchmark: each program's peak
-resident set size (getrusage's ru_maxrss, from wait4) beside the blog's C++
-(bench/blog_timing.cpp) on the same large text, the mix below:
+resident set size (ru_maxrss, taken by bench/peakrss.c) beside the blog's
+C++ (bench/blog_timing.cpp) and the floor (bench/shm_floor.py) on the same
+large text, the mix below:
 
 - process A holding it: process_a.py --text-file FILE against
   `blog_timing write` (Widget_PA::sendStrToMemory of the file's text);
@@ -15,6 +16,7 @@ file, byte for byte (the windows: their character count); a wrong one is
 an error and gives no number."""
 
 import filecmp
+import itertools
 import os
 import signal
 import subprocess
@@ -56,50 +58,52 @@ def writeMix(path, size):
     return lines * len(MIX_LINE), lines * units
 
 
-def finish(process):
-    """Waits for `process`; its peak RSS in MiB (None if it failed)."""
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return usage.ru_maxrss / 1024 if process.returncode == 0 else None
+class Measured:
+    """A command run under peakrss: its peak RSS in MiB once it has ended
+    (None if it failed)."""
+
+    COUNT = itertools.count()
+
+    def __init__(self, argv, env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL):
+        self.result = os.path.join(env["TMPDIR"], "peak-rss-{}".format(next(Measured.COUNT)))
+        self.process = subprocess.Popen([Measured.PEAKRSS, self.result] + argv, env=env,
+                                        stdin=stdin, stdout=stdout, stderr=subprocess.PIPE)
+
+    def finish(self):
+        """Waits for the command: (peak RSS in MiB or None, its standard error)."""
+        err = self.process.stderr.read().decode(errors="replace")[-300:]
+        self.process.stderr.close()
+        if self.process.wait() != 0 or not os.path.exists(self.result):
+            return None, err
+        with open(self.result) as f:
+            rss = int(f.read()) / 1024
+        os.remove(self.result)
+        return rss, err
 
 
-def measured(argv, env, stdout=subprocess.DEVNULL):
-    """Runs argv to its end: (peak RSS in MiB or None, its standard error)."""
-    process = subprocess.Popen(argv, env=env, stdout=stdout, stderr=subprocess.PIPE)
-    err = process.stderr.read().decode(errors="replace")
-    return finish(process), err
-
-
-class Writer:
-    """A writer holding the text while readers read it: stop() gives its
-    peak RSS in MiB."""
+class Writer(Measured):
+    """A writer holding the text while readers read it; its first line."""
 
     def __init__(self, argv, env):
-        self.process = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        super().__init__(argv, env, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self.line = self.process.stdout.readline().decode(errors="replace")
 
-    def stop(self):
-        os.kill(self.process.pid, signal.SIGTERM)  # a zombie takes it too: wait4 reaps it
-        self.process.stdin.close()
-        rss = finish(self.process)
-        self.error = self.process.stderr.read().decode(errors="replace")[-300:]
-        self.process.stdout.close()
-        self.process.stderr.close()
-        return rss
-
     def stopChecked(self, who, entry):
-        """stop(), with an error in `entry` when it did not end well."""
-        rss = self.stop()
+        """Stops it (SIGTERM, passed on by peakrss): its peak RSS in MiB, or
+        None with an error in `entry` when it did not end well."""
+        self.process.send_signal(signal.SIGTERM)
+        self.process.stdin.close()
+        self.process.stdout.close()
+        rss, err = self.finish()
         if rss is None:
             entry["errors"].append("{} exited with {}: {}".format(who, self.process.returncode,
-                                                                   self.error))
+                                                                   err))
         return rss
 
 
 def sizeRows(cxx, tmp, env, size, key, windows):
-    """The rows at one text size: {"bytes", "rows": {row: {"port", "cxx"}},
-    "errors"}."""
+    """The rows at one text size: {"bytes", "rows": {row: {"port", "floor",
+    "cxx", "ratio", "cxx_ratio"}}, "errors"}; the windows have no floor."""
     entry = {"bytes": size, "rows": {}, "errors": []}
     text = os.path.join(tmp, "mix.txt")
     characters, units = writeMix(text, size)
@@ -109,7 +113,7 @@ def sizeRows(cxx, tmp, env, size, key, windows):
 
     def read(who, argv):
         with open(out, "wb") as f:
-            rss, err = measured(argv, env, stdout=f)
+            rss, err = Measured(argv, env, stdout=f).finish()
         same = rss is not None and filecmp.cmp(out, text, shallow=False)
         os.remove(out)
         if not same:
@@ -117,13 +121,15 @@ def sizeRows(cxx, tmp, env, size, key, windows):
         return rss if same else None
 
     try:
-        cxxKey, portKey = key + "-cxx", key + "-port"
+        cxxKey, portKey, floorKey = key + "-cxx", key + "-port", key + "-floor"
+        floor = python + ["-m", "bench.shm_floor"]
         written = "written {} bytes\n".format(4 + 2 * units)
         writer = Writer([cxx, "write", cxxKey, text], env)
         if writer.line != written:
             entry["errors"].append("the C++ writer said {!r}".format(writer.line))
         rows = {"B reading (--print)": {
             "cxx": read("blog_timing read", [cxx, "read", cxxKey]),
+            "floor": read("shm_floor.py read", floor + ["read", cxxKey]),
             "port": read("process_b.py --print",
                          python + [script("process_b.py"), "--key", cxxKey, "--print"])}}
         if windows:
@@ -131,40 +137,47 @@ def sizeRows(cxx, tmp, env, size, key, windows):
                 "cxx": windowRss("blog_timing window", [cxx, "window", cxxKey], env, units, entry),
                 "port": windowRss("shm_window.py", python + ["-m", "bench.shm_window", "--key",
                                                               cxxKey], env, units, entry)}
-        cxxWriter = writer.stopChecked("blog_timing write", entry)
-        writer = Writer(python + [script("process_a.py"), "--key", portKey, "--text-file", text],
-                        env)
-        if writer.line != written:
-            entry["errors"].append("process_a.py said {!r}".format(writer.line))
-        read("process_b.py --print (of process A)",
-             python + [script("process_b.py"), "--key", portKey, "--print"])
-        rows["A holding it (--text-file)"] = {"cxx": cxxWriter,
-                                               "port": writer.stopChecked("process_a.py", entry)}
-        entry["rows"] = {name: dict(row, ratio=row["port"] / row["cxx"]
-                                    if row["port"] and row["cxx"] else None)
+        holding = {"cxx": writer.stopChecked("blog_timing write", entry)}
+        for name, key, argv, who in (
+                ("floor", floorKey, floor + ["write", floorKey, text], "shm_floor.py write"),
+                ("port", portKey, python + [script("process_a.py"), "--key", portKey,
+                                            "--text-file", text], "process_a.py")):
+            writer = Writer(argv, env)
+            if writer.line != written:
+                entry["errors"].append("{} said {!r}".format(who, writer.line))
+            read("process_b.py --print (of {})".format(who),
+                 python + [script("process_b.py"), "--key", key, "--print"])
+            holding[name] = writer.stopChecked(who, entry)
+        rows["A holding it (--text-file)"] = holding
+        entry["rows"] = {name: dict(row, ratio=ratio(row, "floor"), cxx_ratio=ratio(row, "cxx"))
                          for name, row in rows.items()}
     finally:
         os.remove(text)
     return entry
 
 
+def ratio(row, against):
+    return row["port"] / row[against] if row.get("port") and row.get(against) else None
+
+
 def windowRss(who, argv, env, units, entry):
     """Peak RSS of a window program showing the text, checked by its
     character count."""
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    said = process.stdout.read().decode(errors="replace")
-    err = process.stderr.read().decode(errors="replace")
-    rss = finish(process)
+    shown = Measured(argv, env, stdout=subprocess.PIPE)
+    said = shown.process.stdout.read().decode(errors="replace")
+    shown.process.stdout.close()
+    rss, err = shown.finish()
     expected = "shown {} characters\n".format(units + 1)
     if rss is None or said != expected:
-        entry["errors"].append("{} showed {!r}, not {!r}: {}".format(who, said, expected,
-                                                                      err[-300:]))
+        entry["errors"].append("{} showed {!r}, not {!r}: {}".format(who, said, expected, err))
         return None
     return rss
 
 
-def run(cxx, tmp, env, key, sizes, windowSizes):
-    """The memory rows at each size (bytes of UTF-8)."""
+def run(cxx, peakrss, tmp, env, key, sizes, windowSizes):
+    """The memory rows at each size (bytes of UTF-8); `peakrss` is
+    bench/peakrss.c, built."""
+    Measured.PEAKRSS = peakrss
     return {"mix": mixDescription(), "sizes": [
         sizeRows(cxx, tmp, env, size, "{}-{}".format(key, size), size in windowSizes)
         for size in sizes]}

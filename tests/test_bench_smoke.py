@@ -159,6 +159,8 @@ def test_shared_memory_benchmark_round_trips_exactly(tmp_path):
                                       "B's window holding it"}
         for row in entry["rows"].values():
             assert row["port"] > 0 and row["cxx"] > 0
+        assert entry["rows"]["A holding it (--text-file)"]["floor"] > 0
+        assert entry["rows"]["B reading (--print)"]["floor"] > 0
     for column in ("port / floor", "port / C++", "multiprocessing.shared_memory",
                    "loadFromFile", "Qt 6's native key", "peak RSS"):
         assert column in done.stdout
