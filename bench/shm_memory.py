@@ -91,10 +91,10 @@ class Writer(Measured):
     def stopChecked(self, who, entry):
         """Stops it (SIGTERM, passed on by peakrss): its peak RSS in MiB, or
         None with an error in `entry` when it did not end well."""
-        self.process.send_signal(signal.SIGTERM)
+        self.process.send_signal(signal.SIGTERM)  # alone: an end of input as well would race it
+        rss, err = self.finish()
         self.process.stdin.close()
         self.process.stdout.close()
-        rss, err = self.finish()
         if rss is None:
             entry["errors"].append("{} exited with {}: {}".format(who, self.process.returncode,
                                                                    err))
