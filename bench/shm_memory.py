@@ -138,7 +138,7 @@ def sizeRows(cxx, tmp, env, size, key, windows):
                 "port": windowRss("shm_window.py", python + ["-m", "bench.shm_window", "--key",
                                                               cxxKey], env, units, entry)}
         holding = {"cxx": writer.stopChecked("blog_timing write", entry)}
-        for name, key, argv, who in (
+        for name, writerKey, argv, who in (
                 ("floor", floorKey, floor + ["write", floorKey, text], "shm_floor.py write"),
                 ("port", portKey, python + [script("process_a.py"), "--key", portKey,
                                             "--text-file", text], "process_a.py")):
@@ -146,7 +146,7 @@ def sizeRows(cxx, tmp, env, size, key, windows):
             if writer.line != written:
                 entry["errors"].append("{} said {!r}".format(who, writer.line))
             read("process_b.py --print (of {})".format(who),
-                 python + [script("process_b.py"), "--key", key, "--print"])
+                 python + [script("process_b.py"), "--key", writerKey, "--print"])
             holding[name] = writer.stopChecked(who, entry)
         rows["A holding it (--text-file)"] = holding
         entry["rows"] = {name: dict(row, ratio=ratio(row, "floor"), cxx_ratio=ratio(row, "cxx"))
