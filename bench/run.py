@@ -9,8 +9,10 @@ RESULTS.md and bench.png to bench/results/ (or --out).
 
 --publish copies RESULTS.md and bench.png to bench/ and writes the targets
 into docs/benchmarks.md. Needs gcc (the C helpers are built at run time),
-taskset, ss, Debian's qtbase5-examples, Xvfb and Xlib's headers for the
-window times, and matplotlib for the plot (pip install '.[bench]').
+g++, pkg-config and Qt 5's headers (the blog's C++ shared-memory pair,
+built at run time), taskset, ss, Debian's qtbase5-examples, Xvfb and Xlib's
+headers for the window times, and matplotlib for the plot
+(pip install '.[bench]').
 
 Exit status: 0 when every benchmark ran and every reply and round trip was
 checked and correct; 1 when any gave an error; 2 for bad arguments. A missed

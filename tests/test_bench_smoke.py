@@ -132,18 +132,39 @@ def test_client_benchmark_fetches_real_fortunes(tmp_path):
 
 
 def test_shared_memory_benchmark_round_trips_exactly(tmp_path):
+    # The blog's C++ pair is built with g++ against Qt 5's headers.
+    require("g++", "g++")
+    require("pkg-config", "pkg-config")
     done, results = runSmoke(tmp_path, "shm")
     shm = results["shm"]
     assert shm["errors"] == []
     assert [entry["bytes"] for entry in shm["sizes"]] == shm["sizes_requested"]
     for entry in shm["sizes"]:
         # shm_child records a time only for round trips that gave back the
-        # very text written, on both sides.
+        # very text written, on every side, the C++ pair's included.
         assert entry["errors"] == []
-        assert entry["floor_us"] > 0 and entry["qt_us"] > 0
-    # The image row: timed only when the image read equals the one written.
-    assert shm["image"]["errors"] == [] and shm["image"]["qt_us"] > 0
-    assert "Qt / floor" in done.stdout and "loadFromFile" in done.stdout
+        assert set(entry["us"]) == {"port", "floor", "cxx", "mp"}
+        assert all(us > 0 for us in entry["us"].values())
+        # Each ratio is a median of ratios taken round by round.
+        assert entry["ratio"]["floor"] == 1 and entry["cxx_ratio"]["cxx"] == 1
+    # The image row: timed only when the image read equals the one written;
+    # the System V write and the copy under Qt 6's native key taken apart.
+    image = shm["image"]
+    assert image["errors"] == [] and image["us"]["port"] > 0
+    assert set(image["parts_us"]["port"]) == {"sysv", "qt6"}
+    # The memory rows: every text read was the file's, byte for byte.
+    for entry in shm["memory"]["sizes"]:
+        assert entry["errors"] == []
+        assert set(entry["rows"]) == {"A holding it (--text-file)", "B reading (--print)",
+                                      "B's window holding it"}
+        for row in entry["rows"].values():
+            assert row["port"] > 0 and row["cxx"] > 0
+        assert entry["rows"]["A holding it (--text-file)"]["floor"] > 0
+        assert entry["rows"]["B reading (--print)"]["floor"] > 0
+    for column in ("port / floor", "port / C++", "multiprocessing.shared_memory",
+                   "loadFromFile", "Qt 6's native key", "peak RSS"):
+        assert column in done.stdout
+    assert "A to B <= 2.0x its floor (shm_floor.py) at 1 KiB" in done.stdout
 
 
 def test_startup_benchmark_sees_servers_listen_and_windows_shown(tmp_path):
@@ -176,4 +197,4 @@ def test_report_writes_table_and_plot(tmp_path):
         assert f.read(8) == b"\x89PNG\r\n\x1a\n"
     with open(tmp_path / "out" / "RESULTS.md") as f:
         markdown = f.read()
-    assert "![benchmarks](bench.png)" in markdown and "Qt / floor" in markdown
+    assert "![benchmarks](bench.png)" in markdown and "port / floor" in markdown
