@@ -6,7 +6,7 @@ image as Qt's Shared Memory example (corelib/ipc/sharedmemory) does."""
 import sys
 
 from PyQt5.QtCore import (QBuffer, QCommandLineOption, QCommandLineParser, QCoreApplication,
-                          QDataStream, QTimer, pyqtSlot)
+                          QDataStream, QSharedMemory, QTimer, pyqtSlot)
 from PyQt5.QtWidgets import QFileDialog, QWidget
 
 from qtipc import DEFAULT_SHARED_MEMORY_KEY, arg, asQString, formClass
@@ -112,7 +112,8 @@ class Widget_PA(QWidget):
     def wrote(self, count, image=None, buffer=None):
         """After a write: an image goes under Qt 6's native key of the same
         name too, where Qt 6.6+'s Shared Memory example reads it (the write
-        stands if that fails); a text takes away the image left there."""
+        stands if that fails, but not if its lock was never released); a
+        text takes away the image left there."""
         self.m_bytesWritten = count
         self.say(arg(self.tr("Wrote %1 bytes to shared memory (key %2)."), count, self.m_key))
         self.ui.imageLabel.setPixmap(thumbnail(image, self.ui.imageLabel.maximumSize()))
@@ -122,6 +123,7 @@ class Widget_PA(QWidget):
             self.showError(arg(self.tr("Wrote %1 bytes to shared memory (key %2), but not under "
                                        "Qt 6's native key: %3"), count, self.m_key,
                                self.m_qt6Memory.errorString()))
+            return self.m_qt6Memory.error() != QSharedMemory.LockError
         return True
 
     def showError(self, message):
@@ -198,7 +200,9 @@ def main():
     widget.show()
     if text is not None or imageFile is not None:
         # From the event loop, so that a termination signal is never missed.
-        QTimer.singleShot(0, lambda: writeAtStartUp(widget, text, imageFile))
+        given = [text]  # held by the write alone, and freed once written
+        del text
+        QTimer.singleShot(0, lambda: writeAtStartUp(widget, given.pop(), imageFile))
     sys.exit(app.exec_())
 
 

@@ -120,8 +120,8 @@ print(*[e.name for e in distribution("qt-ipc-examples").entry_points if e.group 
 # taskset, ss, the plot). Without those, leave the smoke tests out:
 # sh quickstart.sh test -m "not bench".
 packages="python3-venv qtbase5-examples"
-benchPeers="gcc libc6-dev libx11-dev xvfb util-linux iproute2"
-testPeers="$benchPeers g++ pkg-config qtbase5-dev xdotool imagemagick qttools5-dev-tools"
+benchPeers="gcc g++ libc6-dev pkg-config qtbase5-dev libx11-dev xvfb util-linux iproute2"
+testPeers="$benchPeers xdotool imagemagick qttools5-dev-tools"
 command="${1:-}"
 case "$command" in
 run) ;;

@@ -76,8 +76,7 @@ class SharedMemory(ErrorString, QSharedMemory):
             # The key file of a segment just removed is about to go too.
             elif not (listed and os.path.exists(self.nativeKey()) and not keyFile.hasExpired()):
                 # create() takes the lock, released by whoever removed ours.
-                if not (self._waitUntilLockFree() if self._segmentId is None
-                        else self.lockWhenFree() and self.unlock()):
+                if not self._waitUntilLockFree():
                     return False
                 if self._recordingLock(lambda: self.create(size)):
                     if not self._created:  # destroyed at exit, it would detach: wait for the lock
@@ -292,7 +291,10 @@ class SharedMemory(ErrorString, QSharedMemory):
     def renewed(self, owner):
         """A new SharedMemory for the next read, with the same notice slot:
         Qt 5's object that made the lock deletes it when it attaches again
-        or is destroyed, so one that may have made it is kept by `owner`."""
+        or is destroyed, so one that may have made it is kept by `owner`;
+        one that did not make it is used again."""
+        if self._madeLock is None and not self._left:
+            return self
         if self._madeLock is not None and self._lockIdentity() == self._madeLock:
             self.setParent(owner)
         return SharedMemory(notice=self._noticeSlot)

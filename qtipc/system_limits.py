@@ -50,14 +50,26 @@ def keyFileProblem(key):
         letters, directory, NAME_MAX, KEY_LETTERS_MAX)
 
 
+def readProcFile(path):
+    """The text of a small /proc file, read without a text file object
+    (which costs more than the read itself: docs/benchmarks.md)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        chunks = [os.read(fd, 1 << 16)]
+        while chunks[-1]:
+            chunks.append(os.read(fd, 1 << 16))
+        return b"".join(chunks).decode("ascii", "replace")
+    finally:
+        os.close(fd)
+
+
 def systemSegmentLimit():
     """(the largest segment this system allows, in bytes, and the setting
     that says so), or (None, "") where it cannot be read. Linux: the IPC
     namespace's kernel.shmmax; macOS: `sysctl -n kern.sysv.shmmax`."""
     try:
         if sys.platform.startswith("linux"):
-            with open(LINUX_SHMMAX) as file:
-                return int(file.read().split()[0]), "kernel.shmmax"
+            return int(readProcFile(LINUX_SHMMAX).split()[0]), "kernel.shmmax"
         if sys.platform == "darwin":
             value = subprocess.run(["/usr/sbin/sysctl", "-n", "kern.sysv.shmmax"],
                                    capture_output=True, text=True, timeout=10, check=True).stdout

@@ -6,6 +6,7 @@ without attaching, which would change the count), and the lock's holder
 and owner. sysv_ipc makes the C calls; qtipc.shared_memory loads this
 module on first use, through an OptionalBackend."""
 
+import functools
 import os
 from collections import namedtuple
 from contextlib import suppress
@@ -15,6 +16,7 @@ from PyQt5.QtCore import QCoreApplication, QSharedMemory
 
 from qtipc import arg
 from qtipc.owners import Owners
+from qtipc.system_limits import readProcFile
 
 # Where Linux lists every System V shared-memory segment (macOS does not).
 SEGMENT_LIST = "/proc/sysvipc/shm"
@@ -28,7 +30,13 @@ Segment = namedtuple("Segment", "shmid size creatorPid attachCount uid mode")
 
 
 def segmentKeyFile(key):
-    """The file whose inode names the segment: Qt's nativeKey()."""
+    """The file whose inode names the segment: Qt's nativeKey(), which
+    depends on the key and on TMPDIR alone."""
+    return _nativeKey(key, os.environ.get("TMPDIR"))
+
+
+@functools.lru_cache(maxsize=64)
+def _nativeKey(key, tmpdir):
     return QSharedMemory(key).nativeKey()
 
 
@@ -60,9 +68,8 @@ def findSegment(key):
     is none (or the system does not list its segments)."""
     wanted = ipcKey(segmentKeyFile(key))
     with suppress(OSError):
-        with open(SEGMENT_LIST) as segments:
-            # key shmid perms size cpid lpid nattch uid ...
-            rows = [line.split() for line in segments][1:]
+        # key shmid perms size cpid lpid nattch uid ...
+        rows = [line.split() for line in readProcFile(SEGMENT_LIST).splitlines()[1:]]
         return next((Segment(*(int(row[i]) for i in (1, 3, 4, 6, 7)), int(row[2], 8))
                      for row in rows if int(row[0]) == wanted), None)
     return None
@@ -73,9 +80,9 @@ def processIsRunning(pid):
     there where segments are listed). A pid of 0 (a creator in another pid
     namespace) counts as running: nothing is known about it."""
     try:
-        with open("/proc/{}/stat".format(pid)) as stat:
-            # pid (comm) state ...; comm may itself hold spaces and parentheses.
-            return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+        # pid (comm) state ...; comm may itself hold spaces and parentheses.
+        return readProcFile("/proc/{}/stat".format(pid)).rsplit(")", 1)[1].split()[0] \
+            not in ("Z", "X")
     except FileNotFoundError:
         return pid == 0
     except OSError:  # there, but not this user's to read

@@ -800,6 +800,21 @@ def test_b_gives_up_on_a_lock_nobody_releases_after_ten_seconds_and_exits_1(ipc,
     ipc.qt6LeavesBehind(key)
 
 
+def test_a_gives_up_on_a_qt6_lock_nobody_releases_and_exits_1(ipc, qt6, tmp_path):
+    key = ipc.key()
+    path = saved(patternImage(30, 20), tmp_path, "source.png")
+    quit(qt6Load(qt6, key, path))
+    holder = qt6.example(key, "hold")  # alone with the semaphore open
+    assert readLine(holder) == "locked\n"
+    status, out, err = ipc.run("process_a.py", "--key", key, "--image", path)
+    assert (status, out) == (1, b"")
+    assert err.splitlines()[-1].endswith(gaveUp(key, 10, holder))
+    assert "but not under Qt 6's native key" in err
+    holder.stdin.close()
+    assert holder.wait(TIMEOUT) == 0
+    ipc.qt6LeavesBehind(key)
+
+
 def test_a_killed_holders_lock_with_a_live_opener_is_not_taken_over(ipc, qt6, tmp_path, qapp):
     # Qt 6's writer would get through here (its create() makes the lock
     # anew); the port cannot tell the dead holder from the live opener.
