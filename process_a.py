@@ -28,8 +28,9 @@ class Widget_PA(QWidget):
         self.ui.setupUi(self)
         self.m_key = key
         # Its notices: who holds a lock a write waits for, what it did without it.
-        self.m_sharedMemory = SharedMemory(self, notice=printError)
+        self.m_sharedMemory = SharedMemory(self)
         self.m_sharedMemory.notice.connect(self.say)
+        self.m_sharedMemory.notice.connect(printError)
         self.m_qt6Memory = PosixSharedMemory(key, self)  # Qt 6.6+'s native key of the same name
         self.m_qt6Memory.notice.connect(self.say)
         self.m_qt6Memory.notice.connect(printError)

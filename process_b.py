@@ -37,7 +37,7 @@ class Widget_PB(QWidget):
         the reason, which errorString() then returns too."""
         self.m_errorString = ""
         # 1、设置共享内存的标志名 (1. Set the key of the shared memory)
-        self.m_sharedMemory = self.m_sharedMemory.renewed(self)  # one per read: see renewed()
+        self.m_sharedMemory = self.m_sharedMemory.renewed(self)  # see renewed(): Qt 5's lock-maker
         self.m_sharedMemory.setKey(self.m_key)
         # 2、将共享内存与该进程绑定 (2. Attach this process to the shared memory)
         if not self.m_sharedMemory.attachToWritten():

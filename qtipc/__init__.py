@@ -15,7 +15,7 @@ DEFAULT_SHARED_MEMORY_KEY = "processAstr"
 def loadForm(fileName, widget):
     """Builds `widget` from the Designer form `fileName` in FORMS_DIR, with
     its widgets as members (as Qt's C++ Server and Client have them)."""
-    # Imported here: uic takes a tenth of a server's start-up, and the
+    # Imported here: uic weighs on start-up (docs/benchmarks.md), and the
     # server listens before it builds its window.
     from PyQt5 import uic
 

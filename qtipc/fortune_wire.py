@@ -208,7 +208,11 @@ class FortuneReply(ErrorString):
             self.layout = next(name for name in _PREFERENCE if name in complete)
         else:
             self.state = TRUNCATED if self.closed else STALLED
-        self._fail(self._problem())
+        problem = self._problem()
+        if problem:
+            self._fail(problem)
+        else:
+            self._clearError()
 
     def _problem(self):
         """What is wrong with the reply, said for the user; "" for a whole

@@ -129,13 +129,13 @@ class PosixSharedMemory(ErrorString, QObject):
         self._clearError()
         return True
 
-    def stopWaiting(self):
+    def cancelWait(self):
         """Ends a wait for the lock (the step then fails with LockError)."""
         self._stop = True
 
     def _lockWhenFree(self):
         """The lock, waited for with the event loop running: said once through
-        notice, given up when told (stopWaiting(), quitting) or after
+        notice, given up when told (cancelWait(), quitting) or after
         LOCK_WAIT_MS, naming who has the semaphore open. A lock whose holder
         is gone (no process maps its semaphore: Linux) is made anew, as Qt 6's
         create() does; a stopped holder is living, never taken over."""

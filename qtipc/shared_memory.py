@@ -79,12 +79,12 @@ class SharedMemory(ErrorString, QSharedMemory):
                 if not self._waitUntilLockFree():
                     return False
                 if self._recordingLock(lambda: self.create(size)):
-                    if not self._created:  # destroyed at exit, it would detach: wait for the lock
-                        QCoreApplication.instance().aboutToQuit.connect(stopWaiting)
-                        QCoreApplication.instance().aboutToQuit.connect(self.leave)
-                    self._created = True
-                    self._segmentId = getattr(listed and sysv.findSegment(self.key()), "shmid",
-                                              None)
+                    app = QCoreApplication.instance()  # destroyed at exit, it would wait
+                    if not self._created and app is not None:  # for the lock to detach
+                        app.aboutToQuit.connect(stopWaiting)
+                        app.aboutToQuit.connect(self.leave)
+                    self._created, self._segmentId = True, getattr(
+                        listed and sysv.findSegment(self.key()), "shmid", None)
                     return True
                 if not self._mayCreateAgain(listed, readers, size):
                     return False

@@ -196,7 +196,7 @@ def test_a_wait_for_the_qt6_lock_can_be_stopped(ipc, qt6, tmp_path, qapp):
     holder = qt6.example(key, "hold")
     assert readLine(holder) == "locked\n"
     shared = memory(ipc, key)
-    shared.notice.connect(lambda message: QTimer.singleShot(50, shared.stopWaiting))
+    shared.notice.connect(lambda message: QTimer.singleShot(50, shared.cancelWait))
     assert shared.read() is None
     assert shared.error() == QSharedMemory.LockError
     assert shared.errorString() == \
@@ -239,7 +239,7 @@ def test_a_lock_held_by_a_live_process_is_never_taken_over(ipc, qt6, tmp_path, q
 
     def waiting(message):
         # Stopped after many looks at who has the semaphore open.
-        QTimer.singleShot(300, shared.stopWaiting)
+        QTimer.singleShot(300, shared.cancelWait)
 
     shared.notice.connect(waiting)
     shared.notice.connect(turns.append)
