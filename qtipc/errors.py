@@ -30,6 +30,25 @@ class ErrorString:
         self._errorString = ""
 
 
+class ErrorKind(ErrorString):
+    """ErrorString with the kind of error beside it, as Qt's error() gives
+    it (QSharedMemory.SharedMemoryError for the POSIX shared memory of Qt
+    6's native keys); 0 is NoError in Qt's enums."""
+
+    _error = 0
+
+    def error(self):
+        return self._error
+
+    def _failWith(self, kind, message, result=False):
+        self._error = kind
+        return self._fail(message, result)
+
+    def _clearError(self):
+        self._error = 0
+        super()._clearError()
+
+
 class Unavailable(Exception):
     """Raised by a backend's loader: why it cannot be used here."""
 

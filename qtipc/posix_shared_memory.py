@@ -13,14 +13,14 @@ from contextlib import suppress
 from PyQt5.QtCore import QCoreApplication, QDeadlineTimer, QObject, QSharedMemory, pyqtSignal
 
 from qtipc import arg
-from qtipc.errors import ErrorString
+from qtipc.errors import ErrorKind
 from qtipc.qt6_shared_memory import Qt6SharedMemory, available, unavailableReason  # noqa: F401
 from qtipc.waiting import LOCK_WAIT_MS, POLL_MS, waitWithEvents
 
 RELEASE_LOCK_MS = 200  # how long release() tries for the lock before removing anyway
 
 
-class PosixSharedMemory(ErrorString, QObject):
+class PosixSharedMemory(ErrorKind, QObject):
     """publish(data) for process A, read() and isMissing() for process B,
     release() when A closes; `notice` says what a step waits for."""
 
@@ -35,7 +35,6 @@ class PosixSharedMemory(ErrorString, QObject):
         # The one state, released as by release() when this object is
         # destroyed (with its window, say).
         self._memory = Qt6SharedMemory(key)
-        self._error = QSharedMemory.NoError
         self._stop = False
         self.destroyed.connect(functools.partial(_release, self._memory))
         if QCoreApplication.instance() is not None:
@@ -44,13 +43,6 @@ class PosixSharedMemory(ErrorString, QObject):
     def memory(self):
         """The Qt6SharedMemory of the key: Qt 6's own API on it."""
         return self._memory
-
-    def error(self):
-        return self._error if self.errorString() else QSharedMemory.NoError
-
-    def _failWith(self, kind, message, result=False):
-        self._error = kind
-        return self._fail(message, result)
 
     def _failed(self, result=False):
         return self._failWith(self._memory.error(), self._memory.errorString(), result)

@@ -12,7 +12,7 @@ from contextlib import suppress
 from PyQt5.QtCore import QCoreApplication, QObject, QSharedMemory
 
 from qtipc import arg
-from qtipc.errors import ErrorString, OptionalBackend
+from qtipc.errors import ErrorKind, OptionalBackend
 from qtipc.owners import Owners
 from qtipc.waiting import LOCK_WAIT_MS
 
@@ -47,7 +47,7 @@ def _lstat(path):
         return os.lstat(path) if _LINUX else None
 
 
-class Qt6SharedMemory(ErrorString, QObject):
+class Qt6SharedMemory(ErrorKind, QObject):
     """Qt 6's API; objects, semaphores and links not this user's alone are
     refused. Beyond Qt, for qtipc.posix_shared_memory: exists(), tryLock(),
     semaphoreIdentity(), removeSemaphore(), fileno() and `owned`."""
@@ -60,19 +60,7 @@ class Qt6SharedMemory(ErrorString, QObject):
         self._semaphore = None  # the posix_ipc.Semaphore while the lock is held
         self._semaphoreFile = None  # identity of the semaphore last opened (Linux)
         self._madeSemaphore = None  # that identity (or True) if this object made it
-        self._error = QSharedMemory.NoError
         self.owned = False  # process A's: detach() leaves the semaphore to its release()
-
-    def error(self):
-        return self._error
-
-    def _failWith(self, kind, message, result=False):
-        self._error = kind
-        return self._fail(message, result)
-
-    def _clearError(self):
-        self._error = QSharedMemory.NoError
-        super()._clearError()
 
     def nativeKey(self):
         return self._key
