@@ -7,6 +7,7 @@ import errno
 import importlib
 import os
 import sys
+import time
 from contextlib import suppress
 
 from PyQt5.QtCore import QCoreApplication, QObject, QSharedMemory
@@ -40,6 +41,22 @@ def unavailableReason():
 
 def _identity(status):
     return None if status is None else (status.st_dev, status.st_ino)
+
+
+def _acquire(semaphore, ms):
+    """acquire() within `ms` ms; polled where the system has no timed wait
+    (macOS), on which posix_ipc would wait for good."""
+    posix_ipc = _backend.get()
+    if ms <= 0 or posix_ipc.SEMAPHORE_TIMEOUT_SUPPORTED:
+        return semaphore.acquire(ms / 1000)
+    deadline = time.monotonic() + ms / 1000
+    while True:
+        try:
+            return semaphore.acquire(0)
+        except posix_ipc.BusyError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
 
 
 def _lstat(path):
@@ -219,7 +236,7 @@ class Qt6SharedMemory(ErrorKind, QObject):
         semaphore = self._openSemaphore() if self._semaphore is None and self._ready() else None
         try:
             if semaphore is not None:
-                semaphore.acquire(ms / 1000)
+                _acquire(semaphore, ms)
                 self._semaphore = semaphore
         except _backend.get().Error:
             semaphore.close()

@@ -955,3 +955,4 @@ def test_without_proc_a_killed_holders_lock_is_given_up_saying_so(ipc, qt6, tmp_
     assert status == 0, err
     assert samePixels(QImage(str(tmp_path / "b.png")), patternImage(30, 20))
     ipc.qt6LeavesBehind(key)
+
