@@ -108,12 +108,14 @@ class Widget_PB(QWidget):
         key of the same name holds, where the legacy key has no segment: Qt
         6.6+'s Shared Memory example writes there. None when neither has
         one, or it cannot be read; errorString() says why."""
-        legacyMissing = self.m_sharedMemory.isMissing()  # not there, not unreadable
-        data = self.m_qt6Memory.read() if legacyMissing else None
+        if not self.m_sharedMemory.isMissing():  # there, but refused or unreadable: why
+            self.showError(arg(self.tr("Unable to attach to shared memory segment: %1"),
+                               self.m_sharedMemory.errorString()))
+            return None
+        data = self.m_qt6Memory.read()
         if data is None:
-            self.showError(self.m_qt6Memory.errorString() if legacyMissing and not
-                           self.m_qt6Memory.isMissing() else
-                           self.tr("Unable to attach to shared memory segment."))
+            self.showError(self.m_qt6Memory.errorString() if not self.m_qt6Memory.isMissing()
+                           else self.tr("Unable to attach to shared memory segment."))
             return None
         result = readFromBytes(read, data)
         if result is None:

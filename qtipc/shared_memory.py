@@ -152,7 +152,6 @@ class SharedMemory(ErrorString, QSharedMemory):
         if self._missing:
             return False
         if sysv is not None and not self._ownedHere(sysv) or not self._waitUntilLockFree():
-            self.notice.emit(self.errorString())  # said before the caller's "unable to attach"
             return False
         attached = self._recordingLock(lambda: self.attach(mode))
         self._missing = not attached and self.error() == QSharedMemory.NotFound

@@ -597,7 +597,9 @@ def test_a_lock_given_to_another_user_is_refused(ipc):
     try:
         status, out, err = ipc.read(key)
         assert (status, out) == (1, b"")
-        assert REFUSED.format("lock", key, nobody.pw_uid) in err
+        # Said once, as why B could not attach (its window shows the same line).
+        assert err.splitlines() == ["Unable to attach to shared memory segment: " +
+                                    REFUSED.format("lock", key, nobody.pw_uid)]
     finally:
         semaphore.uid = 0
     assert ipc.read(key)[:2] == (0, b"kept")

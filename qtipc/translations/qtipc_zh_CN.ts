@@ -57,27 +57,27 @@
 <context>
     <name>FortuneReply</name>
     <message>
-        <location filename="../fortune_wire.py" line="218"/>
+        <location filename="../fortune_wire.py" line="222"/>
         <source>The server closed the connection after %1 bytes, before a whole fortune had arrived.</source>
         <translation>服务器在发送 %1 字节后关闭了连接，完整的签语尚未到达。</translation>
     </message>
     <message>
-        <location filename="../fortune_wire.py" line="221"/>
+        <location filename="../fortune_wire.py" line="225"/>
         <source>The server did not send a fortune within %1 seconds.</source>
         <translation>服务器在 %1 秒内没有发送签语。</translation>
     </message>
     <message>
-        <location filename="../fortune_wire.py" line="224"/>
+        <location filename="../fortune_wire.py" line="228"/>
         <source>The server sent %1 bytes, not a whole fortune, and then nothing for %2 seconds.</source>
         <translation>服务器发送了 %1 字节（不是一条完整的签语），之后 %2 秒内再无数据。</translation>
     </message>
     <message>
-        <location filename="../fortune_wire.py" line="228"/>
+        <location filename="../fortune_wire.py" line="232"/>
         <source>The server&apos;s reply is longer than %1 bytes; no fortune is that long.</source>
         <translation>服务器的回复超过 %1 字节；没有这么长的签语。</translation>
     </message>
     <message>
-        <location filename="../fortune_wire.py" line="231"/>
+        <location filename="../fortune_wire.py" line="235"/>
         <source>The server&apos;s reply is not a fortune in any known format (%1 bytes, starting %2).</source>
         <translation>服务器的回复不是任何已知格式的签语（%1 字节，开头为 %2）。</translation>
     </message>
@@ -187,32 +187,32 @@
 <context>
     <name>PosixSharedMemory</name>
     <message>
-        <location filename="../posix_shared_memory.py" line="156"/>
+        <location filename="../posix_shared_memory.py" line="148"/>
         <source>Waiting for the lock of %1, held by another process.</source>
         <translation>正在等待 %1 的锁，该锁由另一个进程持有。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="167"/>
+        <location filename="../posix_shared_memory.py" line="159"/>
         <source>Stopped waiting for the lock of %1, held by another process.</source>
         <translation>已停止等待 %1 的锁，该锁由另一个进程持有。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="90"/>
+        <location filename="../posix_shared_memory.py" line="82"/>
         <source>%1 kept being replaced while it was written.</source>
         <translation>%1 在写入期间不断被替换。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="104"/>
+        <location filename="../posix_shared_memory.py" line="96"/>
         <source>Nothing was read: the program is quitting.</source>
         <translation>未读取任何内容：程序正在退出。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="170"/>
+        <location filename="../posix_shared_memory.py" line="162"/>
         <source>The lock of %1 was not released within %2 s. Processes that have it open: %3. Quit them to free the lock.</source>
         <translation>%1 的锁在 %2 秒内未被释放。打开它的进程：%3。退出这些进程即可释放该锁。</translation>
     </message>
     <message>
-        <location filename="../posix_shared_memory.py" line="173"/>
+        <location filename="../posix_shared_memory.py" line="165"/>
         <source>The lock of %1 was not released within %2 s, and this system cannot tell which process holds it. Quit the programs that use it to free the lock.</source>
         <translation>%1 的锁在 %2 秒内未被释放，且本系统无法判断是哪个进程持有它。退出使用它的程序即可释放该锁。</translation>
     </message>
@@ -263,67 +263,67 @@
 <context>
     <name>Qt6SharedMemory</name>
     <message>
-        <location filename="../qt6_shared_memory.py" line="35"/>
+        <location filename="../qt6_shared_memory.py" line="36"/>
         <source>Qt 6 uses Windows kernel objects there, not POSIX shared memory.</source>
         <translation>Qt 6 在那里使用 Windows 内核对象，而不是 POSIX 共享内存。</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="37"/>
+        <location filename="../qt6_shared_memory.py" line="38"/>
         <source>POSIX shared memory cannot be used here: %1</source>
         <translation>此处无法使用 POSIX 共享内存：%1</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="93"/>
+        <location filename="../qt6_shared_memory.py" line="98"/>
         <source>The key %1 cannot name a POSIX shared memory object: a name may not hold &quot;/&quot; after its first character, nor be empty or invalid UTF-8.</source>
         <translation>键 %1 不能作为 POSIX 共享内存对象的名称：名称在第一个字符之后不能含有“/”，也不能为空或不是有效的 UTF-8。</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="98"/>
+        <location filename="../qt6_shared_memory.py" line="103"/>
         <source>The key %1 is too long for a POSIX shared memory object: %2 bytes in UTF-8, and this system takes at most %3 (%4).</source>
         <translation>键 %1 对 POSIX 共享内存对象来说太长：UTF-8 编码为 %2 字节，而本系统最多接受 %3 字节（%4）。</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="108"/>
+        <location filename="../qt6_shared_memory.py" line="113"/>
         <source>Refused %1: it is a symbolic link (to %2), not a POSIX object; nothing was read or written through it.</source>
         <translation>已拒绝 %1：它是一个符号链接（指向 %2），不是 POSIX 对象；没有通过它读取或写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="184"/>
+        <location filename="../qt6_shared_memory.py" line="189"/>
         <source>%1 of %2 failed: %3</source>
         <translation>对 %2 执行 %1 失败：%3</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="125"/>
+        <location filename="../qt6_shared_memory.py" line="130"/>
         <source>Cannot create %1 of %2 bytes: the size must be at least 1 byte.</source>
         <translation>无法创建 %2 字节的 %1：大小至少为 1 字节。</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="157"/>
+        <location filename="../qt6_shared_memory.py" line="162"/>
         <source>%1 already exists.</source>
         <translation>%1 已存在。</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="157"/>
+        <location filename="../qt6_shared_memory.py" line="162"/>
         <source>%1 does not exist.</source>
         <translation>%1 不存在。</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="177"/>
+        <location filename="../qt6_shared_memory.py" line="182"/>
         <source>%1 is empty (0 bytes): whoever created it stopped before giving it a size.</source>
         <translation>%1 为空（0 字节）：其创建者在设定大小之前就停止了。</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="184"/>
+        <location filename="../qt6_shared_memory.py" line="189"/>
         <source>Cannot create %1 of %2 bytes: %3</source>
         <translation>无法创建 %2 字节的 %1：%3</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="238"/>
+        <location filename="../qt6_shared_memory.py" line="243"/>
         <source>The lock of %1 is held by another process.</source>
         <translation>%1 的锁被另一个进程持有。</translation>
     </message>
     <message>
-        <location filename="../qt6_shared_memory.py" line="284"/>
+        <location filename="../qt6_shared_memory.py" line="289"/>
         <source>%1 kept being replaced while it was opened.</source>
         <translation>%1 在打开期间不断被替换。</translation>
     </message>
@@ -389,27 +389,27 @@
 <context>
     <name>SegmentSizeLimit</name>
     <message>
-        <location filename="../system_limits.py" line="82"/>
+        <location filename="../system_limits.py" line="94"/>
         <source>The shared memory segment would need %1 bytes; nothing was written. %2</source>
         <translation>共享内存段需要 %1 字节；未写入任何内容。%2</translation>
     </message>
     <message>
-        <location filename="../system_limits.py" line="105"/>
+        <location filename="../system_limits.py" line="117"/>
         <source>To raise it, as root: sysctl -w kernel.shmmax=%1 (and kernel.shmmax = %1 in /etc/sysctl.conf to keep it after a reboot).</source>
         <translation>以 root 身份提高上限：sysctl -w kernel.shmmax=%1（并在 /etc/sysctl.conf 中写入 kernel.shmmax = %1，重启后仍然有效）。</translation>
     </message>
     <message>
-        <location filename="../system_limits.py" line="110"/>
+        <location filename="../system_limits.py" line="122"/>
         <source>To raise it: sudo sysctl -w kern.sysv.shmmax=%1 kern.sysv.shmall=%2 (and the same two settings in /etc/sysctl.conf to keep them after a reboot).</source>
         <translation>提高上限：sudo sysctl -w kern.sysv.shmmax=%1 kern.sysv.shmall=%2（并在 /etc/sysctl.conf 中写入这两项设置，重启后仍然有效）。</translation>
     </message>
     <message>
-        <location filename="../system_limits.py" line="115"/>
+        <location filename="../system_limits.py" line="127"/>
         <source>This system limits the size of one segment (SHMMAX where shared memory is System V); raise it to at least %1 bytes.</source>
         <translation>本系统限制单个共享内存段的大小（共享内存为 System V 时即 SHMMAX）；请将其提高到至少 %1 字节。</translation>
     </message>
     <message>
-        <location filename="../system_limits.py" line="118"/>
+        <location filename="../system_limits.py" line="130"/>
         <source>This system allows at most %1 bytes in one segment (%2). %3</source>
         <translation>本系统单个共享内存段最多允许 %1 字节（%2）。%3</translation>
     </message>
@@ -545,67 +545,67 @@ Qt 6.7 及以后的客户端（Qt Creator 所带的）需要 --wire qt6.7。</tr
         <translation>此版本的 Qt 不使用 System V IPC</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="110"/>
+        <location filename="../shared_memory.py" line="109"/>
         <source>no /proc/sysvipc</source>
         <translation>没有 /proc/sysvipc</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="109"/>
+        <location filename="../shared_memory.py" line="108"/>
         <source>Unable to create shared memory segment: %1</source>
         <translation>无法创建共享内存段：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="121"/>
+        <location filename="../shared_memory.py" line="120"/>
         <source>Another process (pid %1) is sharing memory under the key %2; nothing was written.</source>
         <translation>另一个进程（pid %1）正在以键 %2 共享内存；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="140"/>
+        <location filename="../shared_memory.py" line="139"/>
         <source>Unable to remove the shared memory segment left by process %1: %2</source>
         <translation>无法删除进程 %1 遗留的共享内存段：%2</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="127"/>
+        <location filename="../shared_memory.py" line="126"/>
         <source>The previous shared memory segment is still in use by %1 process(es); nothing was written.</source>
         <translation>上一个共享内存段仍被 %1 个进程使用；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="110"/>
+        <location filename="../shared_memory.py" line="109"/>
         <source>Shared memory under the key %1 is in use (by another process A, by a reader still attached, or left by a writer that crashed: this system cannot tell which: %2); nothing was written.</source>
         <translation>键 %1 下的共享内存正被占用（可能是另一个进程 A、仍处于连接状态的读取进程，或崩溃的写入进程所遗留；本系统无法分辨是哪一种：%2）；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="190"/>
+        <location filename="../shared_memory.py" line="188"/>
         <source>Waiting for the shared memory lock, held by process %1.</source>
         <translation>正在等待共享内存锁，该锁由进程 %1 持有。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="202"/>
+        <location filename="../shared_memory.py" line="200"/>
         <source>Stopped waiting for the readers of the previous shared memory segment; nothing was written.</source>
         <translation>已停止等待上一个共享内存段的读取进程；未写入任何内容。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="202"/>
+        <location filename="../shared_memory.py" line="200"/>
         <source>Stopped waiting for the shared memory lock held by process %1.</source>
         <translation>已停止等待进程 %1 持有的共享内存锁。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="217"/>
+        <location filename="../shared_memory.py" line="215"/>
         <source>Unable to lock shared memory: %1</source>
         <translation>无法锁定共享内存：%1</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="287"/>
+        <location filename="../shared_memory.py" line="285"/>
         <source>Left the shared memory segment without the lock, which process %1 holds.</source>
         <translation>未取得锁即离开了共享内存段（锁由进程 %1 持有）。</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="107"/>
+        <location filename="../shared_memory.py" line="106"/>
         <source>%1. The segment needs %2 bytes. %3</source>
         <translation>%1。该共享内存段需要 %2 字节。%3</translation>
     </message>
     <message>
-        <location filename="../shared_memory.py" line="193"/>
+        <location filename="../shared_memory.py" line="191"/>
         <source>Gave up waiting for the shared memory lock after %2 seconds: process %1 holds it. To free the lock, quit that process.</source>
         <translation>等待共享内存锁 %2 秒后已放弃：进程 %1 持有该锁。要释放该锁，请退出该进程。</translation>
     </message>
@@ -615,12 +615,12 @@ Qt 6.7 及以后的客户端（Qt Creator 所带的）需要 --wire qt6.7。</tr
         <translation>该键含有 %1 个 ASCII 字母；Qt 5 会把它们写进 %2 中键文件的文件名，而文件名最多 %3 字节，因此一个键最多只能含有 %4 个 ASCII 字母（其他字符不计）。</translation>
     </message>
     <message>
-        <location filename="../sysv.py" line="109"/>
+        <location filename="../sysv.py" line="116"/>
         <source>the shared memory lock of the key %1</source>
         <translation>键 %1 的共享内存锁</translation>
     </message>
     <message>
-        <location filename="../sysv.py" line="109"/>
+        <location filename="../sysv.py" line="116"/>
         <source>the shared memory segment of the key %1</source>
         <translation>键 %1 的共享内存段</translation>
     </message>
@@ -628,17 +628,17 @@ Qt 6.7 及以后的客户端（Qt Creator 所带的）需要 --wire qt6.7。</tr
 <context>
     <name>Widget_PA</name>
     <message>
-        <location filename="../../process_a.py" line="38"/>
+        <location filename="../../process_a.py" line="39"/>
         <source>Key: %1</source>
         <translation>键：%1</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="51"/>
+        <location filename="../../process_a.py" line="52"/>
         <source>Unable to detach from shared memory: %1</source>
         <translation>无法与共享内存分离：%1</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="117"/>
+        <location filename="../../process_a.py" line="119"/>
         <source>Wrote %1 bytes to shared memory (key %2).</source>
         <translation>已将 %1 字节写入共享内存（键 %2）。</translation>
     </message>
@@ -653,37 +653,37 @@ Qt 6.7 及以后的客户端（Qt Creator 所带的）需要 --wire qt6.7。</tr
         <translation>写入共享内存</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="155"/>
+        <location filename="../../process_a.py" line="158"/>
         <source>Write &lt;text&gt; at start-up.</source>
         <translation>启动时写入 &lt;文本&gt;。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="155"/>
+        <location filename="../../process_a.py" line="158"/>
         <source>text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="157"/>
+        <location filename="../../process_a.py" line="160"/>
         <source>Write the contents of &lt;file&gt; (UTF-8, taken byte for byte) at start-up; - reads standard input.</source>
         <translation>启动时写入 &lt;文件&gt; 的内容（UTF-8，逐字节读取）；- 表示读取标准输入。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="161"/>
+        <location filename="../../process_a.py" line="164"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="161"/>
+        <location filename="../../process_a.py" line="164"/>
         <source>Write the image in &lt;file&gt; (PNG, JPEG, XPM, or any format Qt reads) at start-up, as Qt&apos;s Shared Memory example does.</source>
         <translation>启动时写入 &lt;文件&gt; 中的图像（PNG、JPEG、XPM 或 Qt 能读取的任何格式），与 Qt 的 Shared Memory 示例的做法相同。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="169"/>
+        <location filename="../../process_a.py" line="172"/>
         <source>Give either --text or --text-file, not both.</source>
         <translation>请只给出 --text 或 --text-file 其中之一，不要同时给出。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="171"/>
+        <location filename="../../process_a.py" line="174"/>
         <source>Give either --image or a text, not both.</source>
         <translation>请只给出 --image 或文本其中之一，不要同时给出。</translation>
     </message>
@@ -698,17 +698,17 @@ Qt 6.7 及以后的客户端（Qt Creator 所带的）需要 --wire qt6.7。</tr
         <translation>从文件加载图像...</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="148"/>
+        <location filename="../../process_a.py" line="151"/>
         <source>Process A: shares the text typed into its window through shared memory, for as long as it runs; process B reads it. It shares an image as Qt&apos;s Shared Memory example does too: &quot;Load Image From File...&quot;, a dropped file or --image. With --text, --text-file or --image it writes at start-up and prints &quot;written N bytes&quot;, or says why and exits 1.</source>
         <translation>进程 A:在运行期间通过共享内存共享窗口中输入的文本;进程 B 读取它。它也像 Qt 的共享内存示例那样共享图片:“从文件加载图像...”按钮、拖放的文件或 --image。使用 --text、--text-file 或 --image 时,它在启动时写入并打印 &quot;written N bytes&quot;,否则说明原因并以状态 1 退出。</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="122"/>
+        <location filename="../../process_a.py" line="124"/>
         <source>Wrote %1 bytes to shared memory (key %2), but not under Qt 6&apos;s native key: %3</source>
         <translation>已向共享内存写入 %1 字节（键 %2），但未写入 Qt 6 的原生键：%3</translation>
     </message>
     <message>
-        <location filename="../../process_a.py" line="107"/>
+        <location filename="../../process_a.py" line="108"/>
         <source>Images (*.png *.xpm *.jpg)</source>
         <translation>图像 (*.png *.xpm *.jpg)</translation>
     </message>
@@ -716,7 +716,7 @@ Qt 6.7 及以后的客户端（Qt Creator 所带的）需要 --wire qt6.7。</tr
 <context>
     <name>Widget_PB</name>
     <message>
-        <location filename="../../process_b.py" line="114"/>
+        <location filename="../../process_b.py" line="117"/>
         <source>Unable to attach to shared memory segment.</source>
         <translation>无法连接到共享内存段。</translation>
     </message>
@@ -731,44 +731,49 @@ Qt 6.7 及以后的客户端（Qt Creator 所带的）需要 --wire qt6.7。</tr
         <translation>从共享内存读取</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="146"/>
+        <location filename="../../process_b.py" line="148"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="152"/>
+        <location filename="../../process_b.py" line="154"/>
         <source>Give either --print or --save-image, not both.</source>
         <translation>请只给出 --print 或 --save-image 其中之一，不要同时给出。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="154"/>
+        <location filename="../../process_b.py" line="156"/>
         <source>The file name for --save-image must not be empty.</source>
         <translation>--save-image 的文件名不能为空。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="165"/>
+        <location filename="../../process_b.py" line="167"/>
         <source>The text was not written whole: standard output was closed.</source>
         <translation>文本未能完整写出：标准输出已关闭。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="171"/>
+        <location filename="../../process_b.py" line="173"/>
         <source>Cannot save the image to %1: %2</source>
         <translation>无法将图像保存到 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="139"/>
+        <location filename="../../process_b.py" line="141"/>
         <source>Process B: shows the text or image that process A shares. --print and --save-image read once with no window, and exit 1, saying why, if they cannot.</source>
         <translation>进程 B:显示进程 A 共享的文本或图片。--print 和 --save-image 不打开窗口,只读取一次;无法读取时说明原因并以状态 1 退出。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="144"/>
+        <location filename="../../process_b.py" line="146"/>
         <source>Write the text to standard output (UTF-8, exactly) and exit.</source>
         <translation>将文本原样写到标准输出(UTF-8)后退出。</translation>
     </message>
     <message>
-        <location filename="../../process_b.py" line="146"/>
+        <location filename="../../process_b.py" line="148"/>
         <source>Save the image to &lt;file&gt; as PNG, pixel for pixel, and exit.</source>
         <translation>将图片逐像素保存为 PNG 文件 &lt;file&gt; 后退出。</translation>
+    </message>
+    <message>
+        <location filename="../../process_b.py" line="112"/>
+        <source>Unable to attach to shared memory segment: %1</source>
+        <translation>无法连接到共享内存段：%1</translation>
     </message>
 </context>
 </TS>
