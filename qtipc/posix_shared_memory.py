@@ -6,8 +6,8 @@ and ends after LOCK_WAIT_MS at most; the last process A removes what it
 wrote. Each step returns a bool (read() the bytes or None) and errorString()
 says why. Why each rule: docs/shared-memory.md, "Qt 6's native keys"."""
 
-import functools
 import os
+import weakref
 from contextlib import suppress
 
 from PyQt5.QtCore import QCoreApplication, QDeadlineTimer, QObject, QSharedMemory, pyqtSignal
@@ -33,10 +33,14 @@ class PosixSharedMemory(ErrorKind, QObject):
     def __init__(self, key, parent=None):
         super().__init__(parent)
         # The one state, released as by release() when this object is
-        # destroyed (with its window, say).
+        # destroyed (with its window, say) or garbage-collected first.
         self._memory = Qt6SharedMemory(key)
         self._stop = False
-        self.destroyed.connect(functools.partial(_release, self._memory))
+        # Not a lambda or partial: the garbage collector clears one that
+        # only this object's connection holds, and a C++ object destroyed
+        # later (a deleteLater()) would call it freed. weakref's registry
+        # holds the finalizer until it has run, once.
+        self.destroyed.connect(weakref.finalize(self, _release, self._memory))
         if QCoreApplication.instance() is not None:
             QCoreApplication.instance().aboutToQuit.connect(self.release)
 

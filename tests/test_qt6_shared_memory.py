@@ -956,3 +956,15 @@ def test_without_proc_a_killed_holders_lock_is_given_up_saying_so(ipc, qt6, tmp_
     assert samePixels(QImage(str(tmp_path / "b.png")), patternImage(30, 20))
     ipc.qt6LeavesBehind(key)
 
+
+def test_a_window_the_garbage_collector_takes_before_qt_deletes_it_releases_and_lives(
+        ipc, tmp_path):
+    # pytest-qt's deleteLater() of a window of one test, run by a later
+    # test's wait for a lock after the collector freed the window's Python
+    # objects, once crashed the whole test run.
+    key = ipc.key()
+    helper = ipc.startHelper("collected_window.py", key,
+                             saved(patternImage(30, 20), tmp_path, "source.png"))
+    out, err = helper.communicate(timeout=TIMEOUT)
+    assert (helper.returncode, out.decode().split()) == (
+        0, ["shared", "collected", "released", "deleted"]), err.decode()
