@@ -35,13 +35,19 @@ def formClass(fileName):
 def arg(text, *values):
     """QString::arg for translated strings: replaces %1, %2, ... with the
     values, in one pass, so that a value holding "%1" stays as it is."""
-    import re
+    global _PLACEHOLDER
+    if _PLACEHOLDER is None:
+        import re
+        _PLACEHOLDER = re.compile(r"%(\d+)")
 
     def value(match):
         number = int(match.group(1))
         return str(values[number - 1]) if 0 < number <= len(values) else match.group(0)
 
-    return re.sub(r"%(\d+)", value, text)
+    return _PLACEHOLDER.sub(value, text)
+
+
+_PLACEHOLDER = None
 
 
 def asQString(text):

@@ -63,13 +63,13 @@ class SharedMemory(ErrorString, QSharedMemory):
         not listed, create() tried again for a while after a write of ours."""
         self._clearError()
         sysv = systemV.get()
-        if sysv is not None and not self._ownedHere(sysv):
-            return False
         listed = sysv is not None and os.path.isfile(sysv.SEGMENT_LIST)
         readers = QDeadlineTimer(self.READER_WAIT_MS if listed or self._created else 0)
         keyFile = QDeadlineTimer(self.KEY_FILE_WAIT_MS)
         while True:
             segment = sysv.findSegment(self.key()) if listed else None
+            if sysv is not None and not self._ownedHere(sysv, segment if listed else False):
+                return False
             if segment is not None:
                 if not self._clearPrevious(sysv, segment, readers):
                     return False
@@ -161,8 +161,8 @@ class SharedMemory(ErrorString, QSharedMemory):
         """True when the last attachToWritten() found no segment."""
         return self._missing
 
-    def _ownedHere(self, sysv):
-        problem = sysv.ownerProblem(self.key())
+    def _ownedHere(self, sysv, segment=False):
+        problem = sysv.ownerProblem(self.key(), segment)
         return not problem or self._fail(problem)
 
     def _lockIdentity(self):

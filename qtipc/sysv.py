@@ -30,21 +30,22 @@ Segment = namedtuple("Segment", "shmid size creatorPid attachCount uid mode")
 
 
 def segmentKeyFile(key):
-    """The file whose inode names the segment: Qt's nativeKey(), which
-    depends on the key and on TMPDIR alone."""
-    return _nativeKey(key, os.environ.get("TMPDIR"))
-
-
-@functools.lru_cache(maxsize=64)
-def _nativeKey(key, tmpdir):
-    return QSharedMemory(key).nativeKey()
+    """The file whose inode names the segment: Qt's nativeKey()."""
+    return _keyFiles(key, os.environ.get("TMPDIR"))[0]
 
 
 def semaphoreKeyFile(key):
     """The file whose inode names the semaphore behind lock() and unlock():
     the segment's under the semaphore's prefix, as Qt 5 names it."""
-    directory, name = os.path.split(segmentKeyFile(key))
-    return os.path.join(directory, _SEMAPHORE_PREFIX + name[len(_SEGMENT_PREFIX):])
+    return _keyFiles(key, os.environ.get("TMPDIR"))[1]
+
+
+@functools.lru_cache(maxsize=64)
+def _keyFiles(key, tmpdir):
+    """Both key files of `key`, which depend on it and on TMPDIR alone."""
+    directory, name = os.path.split(QSharedMemory(key).nativeKey())
+    return (os.path.join(directory, name),
+            os.path.join(directory, _SEMAPHORE_PREFIX + name[len(_SEGMENT_PREFIX):]))
 
 
 def fileIdentity(path):
@@ -105,20 +106,21 @@ def lockHolder(key):
     return None
 
 
-def ownerProblem(key):
+def ownerProblem(key, segment=False):
     """Why the segment or the lock semaphore of `key` is refused: another
     user's, or a mode that lets other users in, where Qt makes them 0600;
     "" for neither. Where segments are not listed (macOS), only the lock's
-    owner is known without attaching; the segment's creator made it."""
+    owner is known without attaching; the segment's creator made it.
+    `segment`: findSegment(key), where the caller has just looked."""
     translate = QCoreApplication.translate
-    for isLock, ipc in ((True, _semaphore(key)), (False, findSegment(key))):
+    segment = findSegment(key) if segment is False else segment
+    for isLock, ipc in ((True, _semaphore(key)), (False, segment)):
         with suppress(sysv_ipc.Error, AttributeError):  # none, or removed meanwhile
-            what = arg(translate("SharedMemory", "the shared memory lock of the key %1") if isLock
-                       else translate("SharedMemory", "the shared memory segment of the key %1"),
-                       key)
-            problem = Owners.problem(what, ipc.uid, ipc.mode)
-            if problem:
-                return problem
+            if Owners.problem("", ipc.uid, ipc.mode):  # said only then: words cost
+                return Owners.problem(arg(
+                    translate("SharedMemory", "the shared memory lock of the key %1") if isLock
+                    else translate("SharedMemory", "the shared memory segment of the key %1"),
+                    key), ipc.uid, ipc.mode)
     return ""
 
 
