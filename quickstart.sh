@@ -189,12 +189,12 @@ stop)
     done
     ;;
 test)
-    install ".[test,bench]" "PyQt5 with its own Qt 5, PySide6 (Qt 6), pytest, pytest-qt, matplotlib"
+    install ".[test,bench]" "PyQt5 with its own Qt 5, posix_ipc, sysv_ipc, PySide6 (Qt 6), pytest, pytest-qt, matplotlib"
     shift
     exec .venv/bin/python -m pytest "$@"
     ;;
 bench)
-    install ".[bench]" "PyQt5 with its own Qt 5, matplotlib"
+    install ".[bench]" "PyQt5 with its own Qt 5, posix_ipc, sysv_ipc, matplotlib"
     shift
     exec .venv/bin/python -m bench.run "$@"
     ;;

@@ -99,8 +99,8 @@ DEBIAN_LINE = "Installing Debian packages (the first time takes a minute or two)
 VENV_LINE = "Creating the virtual environment (.venv)..."
 RUN_PIP_LINE = ("Installing Python packages (PyQt5 with its own Qt 5, posix_ipc, sysv_ipc) "
                 "from PyPI...")
-TEST_PIP_LINE = ("Installing Python packages (PyQt5 with its own Qt 5, PySide6 (Qt 6), pytest, "
-                 "pytest-qt, matplotlib) from PyPI...")
+TEST_PIP_LINE = ("Installing Python packages (PyQt5 with its own Qt 5, posix_ipc, sysv_ipc, "
+                 "PySide6 (Qt 6), pytest, pytest-qt, matplotlib) from PyPI...")
 STOP_LINE = ("Starting the four programs. To stop them: Ctrl+C here, close their windows, "
              "or 'sh quickstart.sh stop' in another terminal.")
 # Lines of apt and pip that look like trouble on a newcomer's terminal.
