@@ -239,9 +239,13 @@ def tile(session, image, caption, title, path, font=CAPTION_FONT):
     return path
 
 
-def compose(session, tiles, output):
-    """The tiles side by side, as a PNG without time stamps (so that an
-    unchanged picture gives an unchanged file)."""
+def compose(session, shots, output, font=CAPTION_FONT):
+    """Each (window's shot, caption, window) as a tile, side by side, as a
+    PNG without time stamps (so that an unchanged picture gives an
+    unchanged file)."""
+    tiles = [tile(session, shot, caption, session.title(window),
+                  os.path.join(session.tmp, "{}.png".format(number)), font)
+             for number, (shot, caption, window) in enumerate(shots, 1)]
     session.run("convert", *tiles, "-gravity", "north", "-background", "white", "+append",
                 "-strip", "-define", "png:exclude-chunks=date,time", output)
     for path in tiles:
@@ -273,17 +277,14 @@ def fortunePairs(session, out):
     cxxClientWindow = session.window(cxxClient, 800, 400)
 
     compose(session, [
-        tile(session, session.shot(pyServerWindow), "Python: fortune_server.py",
-             session.title(pyServerWindow), os.path.join(session.tmp, "1.png")),
-        tile(session, session.shot(cxxServerWindow), "C++: Qt's localfortuneserver",
-             session.title(cxxServerWindow), os.path.join(session.tmp, "2.png"))],
+        (session.shot(pyServerWindow), "Python: fortune_server.py", pyServerWindow),
+        (session.shot(cxxServerWindow), "C++: Qt's localfortuneserver", cxxServerWindow)],
         os.path.join(out, "fortune-server.png"))
     # Return presses Get Fortune, the default button of both dialogs.
     compose(session, [
-        tile(session, afterPressing(session, pyClientWindow), "Python: fortune_client.py",
-             session.title(pyClientWindow), os.path.join(session.tmp, "3.png")),
-        tile(session, afterPressing(session, cxxClientWindow), "C++: Qt's localfortuneclient",
-             session.title(cxxClientWindow), os.path.join(session.tmp, "4.png"))],
+        (afterPressing(session, pyClientWindow), "Python: fortune_client.py", pyClientWindow),
+        (afterPressing(session, cxxClientWindow), "C++: Qt's localfortuneclient",
+         cxxClientWindow)],
         os.path.join(out, "fortune-client.png"))
 
     session.stop(pyClient)
@@ -327,14 +328,10 @@ def sharedMemoryRow(session, out):
     if session.visibleWindows(example) != {exampleWindow}:
         raise RuntimeError("the Shared Memory example's file dialog opened again")
 
-    compose(session, [
-        tile(session, writerShot, "Python: process_a.py", session.title(writerWindow),
-             os.path.join(session.tmp, "1.png")),
-        tile(session, readerShot, "Python: process_b.py", session.title(readerWindow),
-             os.path.join(session.tmp, "2.png")),
-        tile(session, exampleShot, "C++: Qt's Shared Memory example",
-             session.title(exampleWindow), os.path.join(session.tmp, "3.png"))],
-        os.path.join(out, "shared-memory.png"))
+    compose(session, [(writerShot, "Python: process_a.py", writerWindow),
+                      (readerShot, "Python: process_b.py", readerWindow),
+                      (exampleShot, "C++: Qt's Shared Memory example", exampleWindow)],
+            os.path.join(out, "shared-memory.png"))
 
     session.stop(reader)
     session.stop(example, exampleWindow)
@@ -365,14 +362,10 @@ def sharedImageRow(session, out):
     session.click(exampleWindow, width // 2, height - 20)
     exampleShot = session.shot(exampleWindow, unlike=before)
 
-    compose(session, [
-        tile(session, writerShot, "Python: process_a.py --image image.png",
-             session.title(writerWindow), os.path.join(session.tmp, "1.png")),
-        tile(session, readerShot, "Python: process_b.py", session.title(readerWindow),
-             os.path.join(session.tmp, "2.png")),
-        tile(session, exampleShot, "C++: Qt's Shared Memory example",
-             session.title(exampleWindow), os.path.join(session.tmp, "3.png"))],
-        os.path.join(out, "shared-memory-image.png"))
+    compose(session, [(writerShot, "Python: process_a.py --image image.png", writerWindow),
+                      (readerShot, "Python: process_b.py", readerWindow),
+                      (exampleShot, "C++: Qt's Shared Memory example", exampleWindow)],
+            os.path.join(out, "shared-memory-image.png"))
 
     session.stop(reader)
     session.stop(example, exampleWindow)
@@ -394,11 +387,9 @@ def chineseClient(session, out):
     session.window(server, 20, 20)
     client = session.start([PYTHON, "fortune_client.py"], chinese)
     window = session.window(client, 800, 20)
-    compose(session, [tile(session, afterPressing(session, window),
-                           "Python: LANG=zh_CN.UTF-8 fortune_client.py",
-                           session.title(window), os.path.join(session.tmp, "1.png"),
-                           CJK_CAPTION_FONT)],
-            os.path.join(out, "fortune-client-zh_CN.png"))
+    compose(session, [(afterPressing(session, window),
+                       "Python: LANG=zh_CN.UTF-8 fortune_client.py", window)],
+            os.path.join(out, "fortune-client-zh_CN.png"), CJK_CAPTION_FONT)
     session.stop(client)
     session.stop(server)
 
