@@ -145,6 +145,13 @@ run)
     trap : INT
     trap 'stopRecorded "$record"' TERM HUP
     echo "Starting the four programs. To stop them: Ctrl+C here, close their windows, or 'sh quickstart.sh stop' in another terminal."
+    # Outside a login session: the runtime directory Qt falls back to, made
+    # as Qt makes it (mode 0700), without Qt's warning from each program.
+    if [ -z "${XDG_RUNTIME_DIR:-}" ]; then
+        XDG_RUNTIME_DIR="${TMPDIR:-/tmp}/runtime-$(id -un)"
+        export XDG_RUNTIME_DIR
+        mkdir -p -m 700 "$XDG_RUNTIME_DIR"
+    fi
     pids=""
     for program in $(programs); do
         "$here/.venv/bin/$program" &
