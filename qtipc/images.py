@@ -48,7 +48,7 @@ def allocationLimitMegabytes(environment=None):
     return number
 
 
-def decodedDepth(imageFormat):
+def _decodedDepth(imageFormat):
     """The bits a pixel Qt 6's QImageIOHandler::allocateImage() counts for
     `imageFormat`: the format's own, and at least 32 (what a GUI converts
     to); 32 for a format the reader does not say."""
@@ -57,10 +57,10 @@ def decodedDepth(imageFormat):
     return max(QImage.toPixelFormat(imageFormat).bitsPerPixel(), 32)
 
 
-def decodedImageBytes(width, height, imageFormat):
+def _decodedImageBytes(width, height, imageFormat):
     """The bytes allocateImage() counts for `width` x `height` pixels
     decoded to `imageFormat`: lines padded to 4 bytes, times the height."""
-    bytesPerLine = ((width * decodedDepth(imageFormat) + 31) >> 5) << 2
+    bytesPerLine = ((width * _decodedDepth(imageFormat) + 31) >> 5) << 2
     return bytesPerLine * height
 
 
@@ -105,7 +105,7 @@ class ImageSizeLimit(ErrorString):
         size = reader.size()
         if self._megabytes == 0 or not size.isValid() or size.isEmpty():
             return True
-        needed = decodedImageBytes(size.width(), size.height(), reader.imageFormat())
+        needed = _decodedImageBytes(size.width(), size.height(), reader.imageFormat())
         if needed <= self._megabytes * 1024 * 1024:
             return True
         return self._fail(arg(translate(
@@ -178,15 +178,15 @@ class FileDrops(QObject):
             watched.installEventFilter(self)
 
     @staticmethod
-    def localFile(mimeData):
+    def _localFile(mimeData):
         urls = mimeData.urls() if mimeData.hasUrls() else []
         return urls[0].toLocalFile() if len(urls) == 1 and urls[0].isLocalFile() else ""
 
     def eventFilter(self, watched, event):
         if event.type() in (QEvent.DragEnter, QEvent.DragMove, QEvent.Drop) \
-                and self.localFile(event.mimeData()):
+                and self._localFile(event.mimeData()):
             event.acceptProposedAction()
             if event.type() == QEvent.Drop:
-                self._dropped(self.localFile(event.mimeData()))
+                self._dropped(self._localFile(event.mimeData()))
             return True
         return False

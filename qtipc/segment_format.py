@@ -45,7 +45,7 @@ class SegmentFormat(ErrorString):
         self._clearError()
         limit = SegmentSizeLimit()  # one segment's cap on this system
         try:
-            size = 4 + utf16Size(text)
+            size = 4 + _utf16Size(text)
         except UnicodeEncodeError:
             return self._fail(translate("SegmentFormat", "The text is not valid Unicode (it "
                                         "holds unpaired surrogates); nothing was written."))
@@ -55,7 +55,7 @@ class SegmentFormat(ErrorString):
         return limit.allows(size) or self._fail(limit.errorString())
 
     @staticmethod
-    def holdsImage(segment):
+    def _holdsImage(segment):
         """True when `segment` (bytes-like) starts as `out << image` starts."""
         with memoryview(segment) as view:
             return bytes(view[:len(QIMAGE_STREAM_START)]) == QIMAGE_STREAM_START
@@ -72,7 +72,7 @@ class SegmentFormat(ErrorString):
         field is read again at the end: a writer that does not take the lock
         writes it last (see SharedMemory.copyFrom)."""
         self._image = None
-        if self.holdsImage(segment):
+        if self._holdsImage(segment):
             self._image = self.readImage(stream, segment)
             return None if self._image is None else self._fail(arg(translate(
                 "SegmentFormat", "The shared memory segment holds an image (%1x%2 pixels), not "
@@ -96,7 +96,7 @@ class SegmentFormat(ErrorString):
         no image, errorString() says what it holds, as readText() finds it
         (zeros: nothing written yet, as between a writer's create and copy)."""
         self._clearError()
-        if not self.holdsImage(segment):
+        if not self._holdsImage(segment):
             if self.readText(stream, segment) is None:
                 return None
             return self._fail(translate("SegmentFormat", "The shared memory segment holds a "
@@ -106,7 +106,7 @@ class SegmentFormat(ErrorString):
         return image if image is not None else self._fail(reader.errorString(), None)
 
 
-def utf16Size(text, piece=1 << 14):
+def _utf16Size(text, piece=1 << 14):
     """The bytes of `text` in UTF-16 (QString's size); UnicodeEncodeError
     where it holds an unpaired surrogate. A long text is encoded piece by
     piece: one piece's memory is used again and again, where encoding it
@@ -138,7 +138,7 @@ def _markerWithoutPng(segment):
     without the PNG that should follow it."""
     with memoryview(segment) as view:
         return (bytes(view[:4]) == QIMAGE_STREAM_START[:4] and len(view) > 4
-                and not SegmentFormat.holdsImage(segment))
+                and not SegmentFormat._holdsImage(segment))
 
 
 def _isPageRounding(view, pos):

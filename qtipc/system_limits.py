@@ -101,9 +101,9 @@ class SegmentSizeLimit(ErrorString):
         writing them, which takes as long as the write itself, so only where
         they could be more than the cap: a PNG of 8 bytes a pixel, stored
         without compression, with its text chunks, is never larger than
-        imageStreamBound()."""
+        _imageStreamBound()."""
         self._clearError()
-        if self._limit is None or imageStreamBound(image) <= self._limit:
+        if self._limit is None or _imageStreamBound(image) <= self._limit:
             return True
         buffer = QBuffer()
         buffer.open(QBuffer.WriteOnly)
@@ -131,7 +131,7 @@ class SegmentSizeLimit(ErrorString):
                              "segment (%2). %3"), self._limit, self._setting, raising)
 
 
-def imageStreamBound(image):
+def _imageStreamBound(image):
     """More bytes than `out << image` can write (the qint32, then a PNG):
     every line of pixels at 8 bytes a pixel and its filter byte, deflate's
     stored blocks (5 bytes for each 65535), a chunk header for each 8 KiB
