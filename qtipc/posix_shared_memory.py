@@ -175,9 +175,10 @@ def _release(memory):
     """release() of the Qt 6 object `memory`, also when its PosixSharedMemory
     is destroyed attached."""
     if memory.isAttached() and memory.owned and _lastWriter(memory.fileno()):
-        # Briefly: a program ending must not hang on a stopped holder.
-        ours = memory.tryLock(RELEASE_LOCK_MS) or memory.error() == QSharedMemory.LockError
-        if _unlinkIfSame(memory) and ours:
+        # Briefly: a program ending must not hang on a stopped holder. The
+        # semaphore goes unless it is not this user's (held or not, it is ours).
+        mayRemove = memory.tryLock(RELEASE_LOCK_MS) or memory.error() == QSharedMemory.LockError
+        if _unlinkIfSame(memory) and mayRemove:
             memory.removeSemaphore()
         memory.unlock()
     memory.detach()

@@ -43,9 +43,9 @@ def semaphoreKeyFile(key):
 @functools.lru_cache(maxsize=64)
 def _keyFiles(key, tmpdir):
     """Both key files of `key`, which depend on it and on TMPDIR alone."""
-    directory, name = os.path.split(QSharedMemory(key).nativeKey())
-    return (os.path.join(directory, name),
-            os.path.join(directory, _SEMAPHORE_PREFIX + name[len(_SEGMENT_PREFIX):]))
+    segmentFile = QSharedMemory(key).nativeKey()
+    directory, name = os.path.split(segmentFile)
+    return segmentFile, os.path.join(directory, _SEMAPHORE_PREFIX + name[len(_SEGMENT_PREFIX):])
 
 
 def fileIdentity(path):
